@@ -1,0 +1,58 @@
+# medaid: PGXS build.  `make && make install`, then see README.md.
+
+EXTENSION = medaid
+EXTVERSION = $(shell sed -n "s/^default_version *= *'\(.*\)'/\1/p" $(EXTENSION).control)
+
+MODULE_big = medaid
+OBJS = src/cnid_parse.o src/cnid.o src/name_normalize.o src/name.o
+
+# sql/medaid.sql is the one source of the newest install script.
+DATA_built = sql/$(EXTENSION)--$(EXTVERSION).sql
+DATA = $(filter-out $(DATA_built),$(wildcard sql/$(EXTENSION)--*--*.sql) \
+	$(wildcard sql/$(EXTENSION)--[0-9]*.[0-9]*.[0-9]*.sql))
+
+# pg_regress reads <inputdir>/sql and <inputdir>/expected: build/regress
+# links them to test/ and expected/.
+REGRESS = $(sort $(patsubst test/%.sql,%,$(wildcard test/*.sql)))
+REGRESS_OPTS = --inputdir=build/regress --outputdir=build/regress \
+	--load-extension=$(EXTENSION)
+
+EXTRA_CLEAN = build
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+sql/$(EXTENSION)--$(EXTVERSION).sql: sql/$(EXTENSION).sql $(EXTENSION).control
+	cp $< $@
+
+build/regress/sql build/regress/expected:
+	mkdir -p build/regress
+	ln -sfn ../../test build/regress/sql
+	ln -sfn ../../expected build/regress/expected
+
+installcheck: build/regress/sql build/regress/expected
+
+# The parser's own unit test and fuzzer: plain C, no server needed.
+CORE_SRC = src/cnid_parse.c src/name_normalize.c
+SANITIZE = -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_SECONDS ?= 60
+FUZZ_CC ?= clang
+
+build/cnid_parse_test: test/unit/cnid_parse_test.c $(CORE_SRC) src/cnid_parse.h src/name_normalize.h
+	@mkdir -p build
+	$(CC) -std=c99 -O1 -g -Wall -Wextra -Werror $(SANITIZE) -Isrc -o $@ test/unit/cnid_parse_test.c $(CORE_SRC)
+
+unittest: build/cnid_parse_test
+	./build/cnid_parse_test
+
+build/cnid_fuzz: test/unit/cnid_fuzz.c $(CORE_SRC) src/cnid_parse.h src/name_normalize.h
+	@mkdir -p build
+	$(FUZZ_CC) -O1 -g -Wall -Wextra -Werror -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Isrc -o $@ test/unit/cnid_fuzz.c $(CORE_SRC)
+
+# make fuzz FUZZ_SECONDS=600 for a long run; CI runs a short one.
+fuzz: build/cnid_fuzz
+	@mkdir -p build/fuzz-corpus
+	./build/cnid_fuzz -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 build/fuzz-corpus test/unit/fuzz-seeds
+
+.PHONY: unittest fuzz

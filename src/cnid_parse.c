@@ -1,0 +1,444 @@
+/*
+ * cnid_parse.c
+ *		Parser for Chinese resident identity numbers (GB 11643-1999).
+ *
+ * Plain C99 with no PostgreSQL dependency: see cnid_parse.h.
+ *
+ * Input is UTF-8.  Separators (white space, no-break and ideographic
+ * spaces, hyphens and dashes) are dropped; full-width digits and the
+ * letters x, X, ｘ, Ｘ are folded to ASCII digits and 'X'.  What remains
+ * must be 18 characters (17 digits and a check character) or 15 digits
+ * (a legacy number, upgraded by inserting "19" before the two-digit year
+ * and computing the check character).
+ */
+#include "cnid_parse.h"
+
+#include <string.h>
+
+#define BAD_UTF8 0xFFFFFFFFu
+
+/* Known province codes (GB/T 2260) and 81/82/83 (residence permits). */
+static const unsigned char province_table[100] = {
+	[11] = 1,[12] = 1,[13] = 1,[14] = 1,[15] = 1,
+	[21] = 1,[22] = 1,[23] = 1,
+	[31] = 1,[32] = 1,[33] = 1,[34] = 1,[35] = 1,[36] = 1,[37] = 1,
+	[41] = 1,[42] = 1,[43] = 1,[44] = 1,[45] = 1,[46] = 1,
+	[50] = 1,[51] = 1,[52] = 1,[53] = 1,[54] = 1,
+	[61] = 1,[62] = 1,[63] = 1,[64] = 1,[65] = 1,
+	[71] = 1,
+	[81] = 1,[82] = 1,[83] = 1,
+};
+
+static const int check_weights[17] = {
+	7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2
+};
+
+static const char check_chars[11] = {
+	'1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'
+};
+
+static const char *const status_codes[] = {
+	[CNID_OK] = "ok",
+	[CNID_EMPTY] = "empty",
+	[CNID_BAD_CHARACTER] = "bad_character",
+	[CNID_LENGTH] = "length",
+	[CNID_PROVINCE] = "province",
+	[CNID_BIRTH_DATE] = "birth_date",
+	[CNID_FUTURE_BIRTH_DATE] = "future_birth_date",
+	[CNID_CHECK_CHARACTER] = "check_character",
+};
+
+/* Decode one UTF-8 code point at s[*i]; an invalid byte yields BAD_UTF8. */
+static uint32_t
+next_code_point(const unsigned char *s, size_t len, size_t *i)
+{
+	unsigned char c = s[*i];
+	uint32_t	cp;
+	int			extra;
+	uint32_t	min;
+
+	if (c < 0x80)
+	{
+		(*i)++;
+		return c;
+	}
+	if ((c & 0xE0) == 0xC0)
+	{
+		cp = c & 0x1F;
+		extra = 1;
+		min = 0x80;
+	}
+	else if ((c & 0xF0) == 0xE0)
+	{
+		cp = c & 0x0F;
+		extra = 2;
+		min = 0x800;
+	}
+	else if ((c & 0xF8) == 0xF0)
+	{
+		cp = c & 0x07;
+		extra = 3;
+		min = 0x10000;
+	}
+	else
+	{
+		(*i)++;
+		return BAD_UTF8;
+	}
+	if (*i + extra >= len)
+	{
+		/* truncated sequence */
+		(*i)++;
+		return BAD_UTF8;
+	}
+	for (int k = 1; k <= extra; k++)
+	{
+		unsigned char cc = s[*i + k];
+
+		if ((cc & 0xC0) != 0x80)
+		{
+			(*i)++;
+			return BAD_UTF8;
+		}
+		cp = (cp << 6) | (cc & 0x3F);
+	}
+	if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+	{
+		(*i)++;
+		return BAD_UTF8;
+	}
+	*i += extra + 1;
+	return cp;
+}
+
+/* Characters dropped from the input. */
+static int
+is_separator(uint32_t cp)
+{
+	switch (cp)
+	{
+		case ' ':
+		case '\t':
+		case '\n':
+		case '\r':
+		case '\v':
+		case '\f':
+		case 0x00A0:			/* no-break space */
+		case 0x3000:			/* ideographic space */
+		case 0x200B:			/* zero width space */
+		case 0xFEFF:			/* byte order mark */
+		case '-':
+		case 0xFF0D:			/* full-width hyphen-minus */
+		case 0x2010:			/* hyphen */
+		case 0x2011:			/* non-breaking hyphen */
+		case 0x2012:			/* figure dash */
+		case 0x2013:			/* en dash */
+		case 0x2014:			/* em dash */
+		case 0x2015:			/* horizontal bar */
+		case 0x2212:			/* minus sign */
+		case 0xFE63:			/* small hyphen-minus */
+			return 1;
+		default:
+			return 0;
+	}
+}
+
+/* The ASCII digit or 'X' a code point stands for, or 0. */
+static char
+significant_char(uint32_t cp)
+{
+	if (cp >= '0' && cp <= '9')
+		return (char) cp;
+	if (cp >= 0xFF10 && cp <= 0xFF19)
+		return (char) ('0' + (cp - 0xFF10));
+	if (cp == 'X' || cp == 'x' || cp == 0xFF38 || cp == 0xFF58)
+		return 'X';
+	return 0;
+}
+
+/* Append the UTF-8 form of cp (or '?' for what should not be shown). */
+static size_t
+put_code_point(char *out, uint32_t cp)
+{
+	if (cp == BAD_UTF8 || cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0))
+	{
+		out[0] = '?';
+		return 1;
+	}
+	if (cp < 0x80)
+	{
+		out[0] = (char) cp;
+		return 1;
+	}
+	if (cp < 0x800)
+	{
+		out[0] = (char) (0xC0 | (cp >> 6));
+		out[1] = (char) (0x80 | (cp & 0x3F));
+		return 2;
+	}
+	if (cp < 0x10000)
+	{
+		out[0] = (char) (0xE0 | (cp >> 12));
+		out[1] = (char) (0x80 | ((cp >> 6) & 0x3F));
+		out[2] = (char) (0x80 | (cp & 0x3F));
+		return 3;
+	}
+	out[0] = (char) (0xF0 | (cp >> 18));
+	out[1] = (char) (0x80 | ((cp >> 12) & 0x3F));
+	out[2] = (char) (0x80 | ((cp >> 6) & 0x3F));
+	out[3] = (char) (0x80 | (cp & 0x3F));
+	return 4;
+}
+
+int
+cnid_province_known(int province)
+{
+	return province >= 0 && province < 100 && province_table[province];
+}
+
+int
+cnid_valid_date(int y, int m, int d)
+{
+	static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int			leap;
+
+	if (m < 1 || m > 12 || d < 1)
+		return 0;
+	leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	return d <= mdays[m - 1] + (m == 2 && leap);
+}
+
+char
+cnid_check_char(const char *digits17)
+{
+	int			sum = 0;
+
+	for (int i = 0; i < 17; i++)
+		sum += (digits17[i] - '0') * check_weights[i];
+	return check_chars[sum % 11];
+}
+
+const char *
+cnid_status_code(cnid_status status)
+{
+	if ((int) status < 0 || (size_t) status >= sizeof(status_codes) / sizeof(status_codes[0]))
+		return "unknown";
+	return status_codes[status];
+}
+
+/* Check the address code and birth date of 17 ASCII digits. */
+static cnid_status
+check_digits(const char *d, int32_t today)
+{
+	int			y,
+				m,
+				day;
+
+	if (d[0] == '9')
+	{
+		/* foreigner's permanent residence ID: 9, issuing province, nation */
+		if (!cnid_province_known((d[1] - '0') * 10 + (d[2] - '0')))
+			return CNID_PROVINCE;
+	}
+	else if (!cnid_province_known((d[0] - '0') * 10 + (d[1] - '0')))
+		return CNID_PROVINCE;
+
+	y = (d[6] - '0') * 1000 + (d[7] - '0') * 100 + (d[8] - '0') * 10 + (d[9] - '0');
+	m = (d[10] - '0') * 10 + (d[11] - '0');
+	day = (d[12] - '0') * 10 + (d[13] - '0');
+	if (y < CNID_MIN_YEAR || !cnid_valid_date(y, m, day))
+		return CNID_BIRTH_DATE;
+	if ((int32_t) (y * 10000 + m * 100 + day) > today)
+		return CNID_FUTURE_BIRTH_DATE;
+	return CNID_OK;
+}
+
+/* Build r->masked: first 6 and last 4 characters kept, the rest '*'. */
+static void
+build_mask(cnid_result *r, const uint32_t *head, const uint32_t *tail,
+		   int n)
+{
+	char	   *p = r->masked;
+	int			stars;
+
+	if (n <= 10)
+	{
+		for (int i = 0; i < n; i++)
+			*p++ = '*';
+		*p = '\0';
+		return;
+	}
+	for (int i = 0; i < 6; i++)
+		p += put_code_point(p, head[i]);
+	stars = n - 10;
+	if (stars > 12)
+		stars = 12;
+	for (int i = 0; i < stars; i++)
+		*p++ = '*';
+	for (int i = 0; i < 4; i++)
+		p += put_code_point(p, tail[(n - 4 + i) % 4]);
+	*p = '\0';
+}
+
+cnid_status
+cnid_parse(const char *raw, size_t len, int32_t today, cnid_result *r)
+{
+	const unsigned char *s = (const unsigned char *) raw;
+	char		sig[18];
+	char		digits[17];
+	uint32_t	head[6];
+	uint32_t	tail[4];
+	int			n = 0;			/* non-separator characters */
+	int			pos = 0;		/* raw character position */
+	int			first_x = -1;	/* significant index of the first X */
+	int			first_x_pos = 0;
+	size_t		i = 0;
+	int64_t		body = 0;
+	cnid_status st;
+
+	memset(r, 0, sizeof(*r));
+	r->bad_char = 0;
+
+	while (i < len)
+	{
+		uint32_t	cp = next_code_point(s, len, &i);
+		char		c;
+
+		pos++;
+		if (cp != BAD_UTF8 && is_separator(cp))
+			continue;
+		c = (cp == BAD_UTF8) ? 0 : significant_char(cp);
+		if (c == 0 && r->bad_position == 0)
+		{
+			r->bad_position = pos;
+			r->bad_char = cp;
+		}
+		if (c == 'X' && first_x < 0)
+		{
+			first_x = n;
+			first_x_pos = pos;
+		}
+		if (n < 18)
+			sig[n] = c;
+		if (n < 6)
+			head[n] = c ? (uint32_t) (unsigned char) c : cp;
+		tail[n % 4] = c ? (uint32_t) (unsigned char) c : cp;
+		if (n < 1000000)
+			n++;
+	}
+	r->length = n;
+	build_mask(r, head, tail, n);
+
+	if (n == 0)
+		return r->status = CNID_EMPTY;
+	if (r->bad_position != 0)
+		return r->status = CNID_BAD_CHARACTER;
+	if (n != 15 && n != 18)
+		return r->status = CNID_LENGTH;
+	if (first_x >= 0 && !(n == 18 && first_x == 17))
+	{
+		r->bad_position = first_x_pos;
+		r->bad_char = 'X';
+		return r->status = CNID_BAD_CHARACTER;
+	}
+
+	if (n == 18)
+		memcpy(digits, sig, 17);
+	else
+	{
+		memcpy(digits, sig, 6);
+		digits[6] = '1';
+		digits[7] = '9';
+		memcpy(digits + 8, sig + 6, 9);
+		r->upgraded = 1;
+	}
+
+	st = check_digits(digits, today);
+	if (st != CNID_OK)
+		return r->status = st;
+
+	if (n == 18)
+	{
+		char		expected = cnid_check_char(digits);
+
+		if (expected != sig[17])
+		{
+			r->expected_check = expected;
+			r->given_check = sig[17];
+			return r->status = CNID_CHECK_CHARACTER;
+		}
+	}
+
+	for (int k = 0; k < 17; k++)
+		body = body * 10 + (digits[k] - '0');
+	r->body = body;
+	return r->status = CNID_OK;
+}
+
+/* Write the 17 digits of body to d. */
+static void
+body_digits(int64_t body, char *d)
+{
+	for (int k = 16; k >= 0; k--)
+	{
+		d[k] = (char) ('0' + (int) (body % 10));
+		body /= 10;
+	}
+}
+
+cnid_status
+cnid_validate_body(int64_t body, int32_t today)
+{
+	char		d[17];
+
+	if (body < 0 || body >= CNID_BODY_LIMIT)
+		return CNID_LENGTH;
+	body_digits(body, d);
+	return check_digits(d, today);
+}
+
+void
+cnid_format(int64_t body, char *out)
+{
+	body_digits(body, out);
+	out[17] = cnid_check_char(out);
+	out[18] = '\0';
+}
+
+void
+cnid_format_masked(int64_t body, char *out)
+{
+	cnid_format(body, out);
+	memset(out + 6, '*', 8);
+}
+
+int32_t
+cnid_body_birth_ymd(int64_t body)
+{
+	/* digits 7-14 of 17: drop the 3-digit sequence, keep 8 digits */
+	return (int32_t) ((body / 1000) % 100000000);
+}
+
+int
+cnid_body_is_male(int64_t body)
+{
+	return (int) (body % 2);
+}
+
+int32_t
+cnid_body_region(int64_t body)
+{
+	return (int32_t) (body / INT64_C(100000000000));
+}
+
+cnid_holder_kind
+cnid_body_kind(int64_t body)
+{
+	int32_t		region = cnid_body_region(body);
+
+	if (region >= 900000)
+		return CNID_KIND_FOREIGN;
+	if (region >= 810000 && region < 840000)
+		return CNID_KIND_PERMIT;
+	return CNID_KIND_RESIDENT;
+}
