@@ -81,7 +81,7 @@ cnid_reason_detail(const cnid_result *r)
 								cp);
 			}
 		case CNID_LENGTH:
-			return psprintf("It has %d digits; an ID number has 18 characters, or 15 digits for a legacy number.",
+			return psprintf("It has %d characters besides spaces and hyphens; an ID number has 18, or 15 for a legacy number.",
 							r->length);
 		case CNID_PROVINCE:
 			return psprintf("The address code does not start with a known province code (%s).",
@@ -134,7 +134,11 @@ cnid_parse_text(const char *str, int len, cnid_result *r)
 	cnid_parse(utf8, (size_t) len, medaid_today_ymd(), r);
 }
 
-/* Raise the error for a failed parse; the input appears only masked. */
+/*
+ * Raise the error for a failed parse.  The input appears only masked; the
+ * server log also leaves out the statement and the context (COPY's context
+ * quotes the raw field), which the client alone sees: it sent them.
+ */
 static void
 cnid_report(const cnid_result *r, int elevel)
 {
@@ -146,7 +150,9 @@ cnid_report(const cnid_result *r, int elevel)
 					pg_any_to_server(r->masked, strlen(r->masked), PG_UTF8),
 					cnid_status_code(r->status)),
 			 errdetail_internal("%s", cnid_reason_detail(r)),
-			 hint ? errhint("%s", hint) : 0));
+			 hint ? errhint("%s", hint) : 0,
+			 errhidestmt(true),
+			 errhidecontext(true)));
 }
 
 PG_FUNCTION_INFO_V1(cnid_in);
@@ -325,7 +331,7 @@ cnid_check(PG_FUNCTION_ARGS)
 			values[2] = CStringGetTextDatum(cnid_status_code(r.status));
 			values[3] = CStringGetTextDatum(cnid_reason_detail(&r));
 		}
-		values[4] = BoolGetDatum(r.upgraded != 0);
+		values[4] = BoolGetDatum(r.status == CNID_OK && r.upgraded != 0);
 	}
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
 }

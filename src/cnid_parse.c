@@ -226,15 +226,18 @@ cnid_status_code(cnid_status status)
 	return status_codes[status];
 }
 
-/* Check the address code and birth date of 17 ASCII digits. */
+/*
+ * Check the address code and birth date of 17 ASCII digits.  A leading 9
+ * (a foreigner's permanent residence number) exists only in 18 characters.
+ */
 static cnid_status
-check_digits(const char *d, int32_t today)
+check_digits(const char *d, int32_t today, int allow_foreign)
 {
 	int			y,
 				m,
 				day;
 
-	if (d[0] == '9')
+	if (d[0] == '9' && allow_foreign)
 	{
 		/* foreigner's permanent residence ID: 9, issuing province, nation */
 		if (!cnid_province_known((d[1] - '0') * 10 + (d[2] - '0')))
@@ -353,7 +356,7 @@ cnid_parse(const char *raw, size_t len, int32_t today, cnid_result *r)
 		r->upgraded = 1;
 	}
 
-	st = check_digits(digits, today);
+	st = check_digits(digits, today, n == 18);
 	if (st != CNID_OK)
 		return r->status = st;
 
@@ -394,7 +397,7 @@ cnid_validate_body(int64_t body, int32_t today)
 	if (body < 0 || body >= CNID_BODY_LIMIT)
 		return CNID_LENGTH;
 	body_digits(body, d);
-	return check_digits(d, today);
+	return check_digits(d, today, 1);
 }
 
 void

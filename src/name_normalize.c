@@ -141,8 +141,8 @@ name_normalize(const char *in, size_t len, char *out)
 	{
 		uint32_t	cp = decode(s, len, &i);
 
-		if (cp == 0xFFFFFFFFu || is_space(cp))
-			continue;
+		if (cp == 0xFFFFFFFFu || is_space(cp) || cp < 0x20 || cp == 0x7F)
+			continue;			/* bad bytes, white space, control characters */
 		if (is_middle_dot(cp))
 			cp = MIDDLE_DOT;
 		else if (cp >= 0xFF01 && cp <= 0xFF5E)

@@ -18,7 +18,7 @@
  * Normalise len bytes of UTF-8 from in into out, which must hold
  * NAME_NORMALIZE_MAX(len) + 1 bytes; returns the length written (a NUL
  * follows).  Full-width forms become half-width, all white space is
- * removed, and look-alike middle dots become U+00B7.  Bytes that are not
+ * removed, as are control characters, and look-alike middle dots become U+00B7.  Bytes that are not
  * valid UTF-8 are dropped.
  */
 extern size_t name_normalize(const char *in, size_t len, char *out);
