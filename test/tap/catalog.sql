@@ -1,0 +1,75 @@
+-- The installed catalog: the public names of SPEC §8 that exist so far, a
+-- comment on every object, volatility labelled honestly, configuration
+-- tables registered for pg_dump.
+\set ON_ERROR_STOP 1
+\set QUIET 1
+SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS pgtap;
+CREATE EXTENSION IF NOT EXISTS medaid;
+SET search_path = public, medaid;
+BEGIN;
+SELECT plan(20);
+
+SELECT has_schema('medaid');
+SELECT has_type('medaid', 'cnid', 'type cnid');
+SELECT is((SELECT typlen::int FROM pg_type WHERE oid = 'medaid.cnid'::regtype), 8, 'cnid is 8 bytes');
+SELECT ok((SELECT typbyval FROM pg_type WHERE oid = 'medaid.cnid'::regtype), 'cnid is passed by value');
+SELECT has_function('medaid', 'cnid_check', ARRAY['text']);
+SELECT has_function('medaid', 'cnid_birth_date', ARRAY['medaid.cnid']);
+SELECT has_function('medaid', 'cnid_sex', ARRAY['medaid.cnid']);
+SELECT has_function('medaid', 'cnid_region', ARRAY['medaid.cnid']);
+SELECT has_function('medaid', 'cnid_mask', ARRAY['medaid.cnid']);
+SELECT has_function('medaid', 'cnid_age', ARRAY['medaid.cnid', 'date']);
+SELECT has_function('medaid', 'normalize_name', ARRAY['text']);
+SELECT has_table('medaid', 'region', 'table region');
+
+-- every member object a user can see carries a comment
+CREATE TEMP VIEW members AS
+SELECT pg_describe_object(d.classid, d.objid, d.objsubid) AS object,
+	   obj_description(d.objid, d.classid::regclass::name) AS comment
+FROM pg_depend d
+JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'medaid'
+WHERE d.deptype = 'e'
+  AND d.classid::regclass::text IN ('pg_proc', 'pg_type', 'pg_class', 'pg_operator',
+									'pg_opclass', 'pg_opfamily', 'pg_cast')
+  AND NOT (d.classid = 'pg_type'::regclass
+		   AND EXISTS (SELECT FROM pg_type t WHERE t.oid = d.objid
+					   AND (t.typelem <> 0 AND t.typlen = -1 OR t.typrelid <> 0)))
+  AND NOT (d.classid = 'pg_class'::regclass
+		   AND EXISTS (SELECT FROM pg_class c WHERE c.oid = d.objid AND c.relkind IN ('i', 'S', 't')));
+SELECT is_empty('SELECT object FROM members WHERE comment IS NULL', 'every object has a COMMENT');
+
+-- every column of every table and view carries a comment
+SELECT is_empty($$
+	SELECT c.relname || '.' || a.attname
+	FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid
+	WHERE c.relnamespace = 'medaid'::regnamespace AND c.relkind IN ('r', 'v', 'p', 'm')
+	  AND a.attnum > 0 AND NOT a.attisdropped AND col_description(c.oid, a.attnum) IS NULL$$,
+	'every column has a COMMENT');
+
+-- nothing that reads a table is IMMUTABLE; everything is parallel safe
+-- unless it writes
+SELECT is_empty($$
+	SELECT p.oid::regprocedure::text FROM pg_proc p
+	WHERE p.pronamespace = 'medaid'::regnamespace AND p.provolatile = 'i'
+	  AND p.prolang IN (SELECT oid FROM pg_language WHERE lanname IN ('sql', 'plpgsql'))
+	  AND p.prosrc ~* '\mmedaid\.[a-z_]+\M' AND p.prosrc ~* '\m(from|join)\M'$$,
+	'no IMMUTABLE function reads a table');
+SELECT is_empty($$
+	SELECT p.oid::regprocedure::text FROM pg_proc p
+	WHERE p.pronamespace = 'medaid'::regnamespace AND p.proparallel <> 's'
+	  AND p.provolatile <> 'v'$$,
+	'every non-volatile function is PARALLEL SAFE');
+SELECT is((SELECT provolatile FROM pg_proc WHERE oid = 'medaid.cnid_in(cstring)'::regprocedure), 's'::"char",
+		  'cnid input is STABLE (birth dates after today are refused)');
+SELECT is((SELECT provolatile FROM pg_proc WHERE oid = 'medaid.cnid_check(text)'::regprocedure), 's'::"char",
+		  'cnid_check is STABLE');
+SELECT ok((SELECT NOT proisstrict FROM pg_proc WHERE oid = 'medaid.cnid_check(text)'::regprocedure),
+		  'cnid_check takes NULL (reason missing)');
+
+-- configuration tables are kept by pg_dump
+SELECT set_eq($$SELECT c.relnamespace::regnamespace || '.' || c.relname FROM pg_extension e, unnest(e.extconfig) x JOIN pg_class c ON c.oid = x WHERE e.extname = 'medaid'$$,
+			  ARRAY['medaid.region'], 'configuration tables registered with pg_extension_config_dump');
+
+SELECT * FROM finish();
+ROLLBACK;
