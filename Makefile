@@ -15,7 +15,7 @@ DATA = $(filter-out $(DATA_built),$(wildcard sql/$(EXTENSION)--*--*.sql) \
 # links them to test/ and expected/.
 REGRESS = $(sort $(patsubst test/%.sql,%,$(wildcard test/*.sql)))
 REGRESS_OPTS = --inputdir=build/regress --outputdir=build/regress \
-	--load-extension=$(EXTENSION)
+	--load-extension=$(EXTENSION) --encoding=UTF8
 
 EXTRA_CLEAN = build
 

@@ -18,6 +18,12 @@ suite() {
 	cat "$log"
 	passed=$(sed -n 's/^\([0-9][0-9]*\) passed, \([0-9][0-9]*\) failed.*/\1/p' "$log" | tail -1)
 	failed=$(sed -n 's/^\([0-9][0-9]*\) passed, \([0-9][0-9]*\) failed.*/\2/p' "$log" | tail -1)
+	if [ -z "$passed" ] && grep -q '^Files=[0-9]*, Tests=' "$log"; then
+		local total
+		total=$(sed -n 's/^Files=[0-9]*, Tests=\([0-9]*\),.*/\1/p' "$log")
+		failed=$(sed -n 's/.*Failed: \([0-9][0-9]*\)).*/\1/p' "$log" | awk '{s += $1} END {print s + 0}')
+		passed=$((total - failed))
+	fi
 	if [ -z "$passed" ] && grep -qE '\.\.\. (ok|FAILED|failed)' "$log"; then
 		passed=$(grep -cE '\.\.\. ok' "$log" || true)
 		failed=$(grep -cE '\.\.\. (FAILED|failed)' "$log" || true)
@@ -25,12 +31,6 @@ suite() {
 	if [ -z "$passed" ] && grep -qE '^(not )?ok [0-9]+ ' "$log"; then
 		passed=$(grep -cE '^ok [0-9]+ ' "$log" || true)
 		failed=$(grep -cE '^not ok [0-9]+ ' "$log" || true)
-	fi
-	if [ -z "$passed" ] && grep -q '^Files=[0-9]*, Tests=' "$log"; then
-		local total
-		total=$(sed -n 's/^Files=[0-9]*, Tests=\([0-9]*\),.*/\1/p' "$log")
-		failed=$(sed -n 's/.*Failed: \([0-9][0-9]*\)).*/\1/p' "$log" | awk '{s += $1} END {print s + 0}')
-		passed=$((total - failed))
 	fi
 	if [ -z "$passed" ]; then
 		if [ $rc -eq 0 ]; then passed=1; failed=0; else passed=0; failed=1; fi

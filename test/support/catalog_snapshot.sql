@@ -14,7 +14,7 @@ SELECT line FROM (
 	UNION ALL
 	SELECT 'function ' || p.oid::regprocedure || ' | returns ' || pg_get_function_result(p.oid)
 		   || ' | args ' || pg_get_function_arguments(p.oid)
-		   || ' | ' || p.provolatile || p.proparallel || CASE WHEN p.proisstrict THEN ' strict' ELSE '' END
+		   || ' | ' || p.provolatile::text || p.proparallel::text || CASE WHEN p.proisstrict THEN ' strict' ELSE '' END
 		   || CASE WHEN p.prosecdef THEN ' definer' ELSE '' END
 		   || CASE WHEN p.proleakproof THEN ' leakproof' ELSE '' END
 		   || ' | config ' || coalesce(array_to_string(p.proconfig, ','), '-')
@@ -39,11 +39,11 @@ SELECT line FROM (
 	SELECT 'view ' || c.oid::regclass || ' ' || md5(pg_get_viewdef(c.oid))
 	FROM members m JOIN pg_class c ON m.classid = 'pg_class'::regclass AND c.oid = m.objid AND c.relkind IN ('v', 'm')
 	UNION ALL
-	SELECT 'relation ' || c.oid::regclass || ' kind ' || c.relkind || ' rls ' || c.relrowsecurity || c.relforcerowsecurity
+	SELECT 'relation ' || c.oid::regclass || ' kind ' || c.relkind::text || ' rls ' || c.relrowsecurity || c.relforcerowsecurity
 		   || ' acl ' || coalesce(c.relacl::text, '-')
 	FROM members m JOIN pg_class c ON m.classid = 'pg_class'::regclass AND c.oid = m.objid
 	UNION ALL
-	SELECT 'policy ' || pol.polrelid::regclass || ' ' || pol.polname || ' ' || pol.polcmd
+	SELECT 'policy ' || pol.polrelid::regclass || ' ' || pol.polname || ' ' || pol.polcmd::text
 		   || ' ' || coalesce(pg_get_expr(pol.polqual, pol.polrelid), '-')
 		   || ' ' || coalesce(pg_get_expr(pol.polwithcheck, pol.polrelid), '-')
 	FROM members m JOIN pg_policy pol ON m.classid = 'pg_class'::regclass AND pol.polrelid = m.objid
