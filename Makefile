@@ -4,7 +4,7 @@ EXTENSION = medaid
 EXTVERSION = $(shell sed -n "s/^default_version *= *'\(.*\)'/\1/p" $(EXTENSION).control)
 
 MODULE_big = medaid
-OBJS = src/cnid_parse.o src/cnid.o src/name_normalize.o src/name.o
+OBJS = src/cnid_parse.o src/cnid.o src/name_normalize.o src/name.o src/category.o
 
 # sql/medaid.sql is the one source of the newest install script.
 DATA_built = sql/$(EXTENSION)--$(EXTVERSION).sql
@@ -56,3 +56,8 @@ fuzz: build/cnid_fuzz
 	./build/cnid_fuzz -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 build/fuzz-corpus test/unit/fuzz-seeds
 
 .PHONY: unittest fuzz
+
+# Benchmarks: each reports ratios against a baseline measured in the same run.
+bench-cnid:
+	bash bench/cnid.sh
+.PHONY: bench-cnid

@@ -133,10 +133,40 @@ CREATE CAST (medaid.cnid AS text) WITH INOUT AS ASSIGNMENT;
 COMMENT ON CAST (text AS medaid.cnid) IS 'parse and validate an ID number (raises 22P02 on bad input)';
 COMMENT ON CAST (medaid.cnid AS text) IS 'the canonical 18 characters';
 
-CREATE FUNCTION medaid.cnid_check(raw text,
-		OUT id medaid.cnid, OUT ok boolean, OUT reason text,
-		OUT detail text, OUT upgraded boolean)
+CREATE FUNCTION medaid.cnid_try(raw text) RETURNS medaid.cnid
 	AS 'MODULE_PATHNAME' LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION medaid.cnid_try(text) IS 'the ID, or NULL when raw is not a valid ID number (never raises)';
+CREATE FUNCTION medaid.cnid_is_valid(raw text) RETURNS boolean
+	AS 'MODULE_PATHNAME' LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION medaid.cnid_is_valid(text) IS 'whether raw is a valid ID number; false for NULL (never raises)';
+CREATE FUNCTION medaid.cnid_invalid_reason(raw text) RETURNS text
+	AS 'MODULE_PATHNAME' LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION medaid.cnid_invalid_reason(text) IS
+'why raw is not a valid ID number, as a reason code (missing, empty, bad_character, length, province, birth_date, future_birth_date, check_character); NULL when valid';
+CREATE FUNCTION medaid.cnid_invalid_detail(raw text) RETURNS text
+	AS 'MODULE_PATHNAME' LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION medaid.cnid_invalid_detail(text) IS 'why raw is not a valid ID number, in a sentence that does not repeat its hidden digits; NULL when valid';
+CREATE FUNCTION medaid.cnid_is_upgraded(raw text) RETURNS boolean
+	AS 'MODULE_PATHNAME' LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION medaid.cnid_is_upgraded(text) IS 'whether raw is a valid 15-digit number, upgraded to 18 characters; NULL for NULL';
+
+CREATE TYPE medaid.cnid_verdict AS (id medaid.cnid, ok boolean, reason text, detail text, upgraded boolean);
+COMMENT ON TYPE medaid.cnid_verdict IS 'the result of cnid_check';
+COMMENT ON COLUMN medaid.cnid_verdict.id IS 'the ID, NULL unless ok';
+COMMENT ON COLUMN medaid.cnid_verdict.ok IS 'whether the input is a valid ID number';
+COMMENT ON COLUMN medaid.cnid_verdict.reason IS 'NULL when ok; else missing, empty, bad_character, length, province, birth_date, future_birth_date, check_character';
+COMMENT ON COLUMN medaid.cnid_verdict.detail IS 'why, without the hidden digits; NULL when ok';
+COMMENT ON COLUMN medaid.cnid_verdict.upgraded IS 'a valid 15-digit number was upgraded to 18 characters';
+
+-- A single SELECT of a ROW: the planner inlines it, so (cnid_check(x)).ok
+-- is one call of cnid_is_valid(x) and builds no composite.
+CREATE FUNCTION medaid.cnid_check(raw text) RETURNS medaid.cnid_verdict
+	LANGUAGE sql STABLE PARALLEL SAFE
+	AS $$
+	SELECT ROW(medaid.cnid_try(raw), medaid.cnid_is_valid(raw),
+			   medaid.cnid_invalid_reason(raw), medaid.cnid_invalid_detail(raw),
+			   medaid.cnid_is_upgraded(raw))::medaid.cnid_verdict
+$$;
 COMMENT ON FUNCTION medaid.cnid_check(text) IS
 'Validate an ID number without raising: id (NULL unless ok), ok, reason (NULL when ok; else missing, empty, bad_character, length, province, birth_date, future_birth_date, check_character), detail (why, without the hidden digits), upgraded (a 15-digit number was upgraded)';
 

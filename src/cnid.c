@@ -6,7 +6,8 @@
 #include "medaid.h"
 
 #include "access/htup_details.h"
-#include "funcapi.h"
+#include "access/xact.h"
+#include "pgtime.h"
 #include "lib/stringinfo.h"
 #include "libpq/pqformat.h"
 #include "utils/builtins.h"
@@ -17,16 +18,31 @@
 
 PG_MODULE_MAGIC;
 
+/*
+ * Today as yyyymmdd, computed once per transaction and time zone: every
+ * ID parsed asks for it.
+ */
 int32
 medaid_today_ymd(void)
 {
-	DateADT		today = GetSQLCurrentDate();
-	int			y,
-				m,
-				d;
+	static TimestampTz cached_start = 0;
+	static pg_tz *cached_tz = NULL;
+	static int32 cached_ymd = 0;
+	TimestampTz start = GetCurrentTransactionStartTimestamp();
 
-	j2date(today + POSTGRES_EPOCH_JDATE, &y, &m, &d);
-	return y * 10000 + m * 100 + d;
+	if (cached_ymd == 0 || start != cached_start || session_timezone != cached_tz)
+	{
+		DateADT		today = GetSQLCurrentDate();
+		int			y,
+					m,
+					d;
+
+		j2date(today + POSTGRES_EPOCH_JDATE, &y, &m, &d);
+		cached_ymd = y * 10000 + m * 100 + d;
+		cached_start = start;
+		cached_tz = session_timezone;
+	}
+	return cached_ymd;
 }
 
 /*
@@ -283,57 +299,85 @@ cnid_hash_extended(PG_FUNCTION_ARGS)
 							   PG_GETARG_DATUM(1));
 }
 
-PG_FUNCTION_INFO_V1(cnid_check);
-/* Validate without raising: (id, ok, reason, detail, upgraded). */
-Datum
-cnid_check(PG_FUNCTION_ARGS)
+/*
+ * cnid_check(raw) is an SQL function that the planner inlines into these
+ * five, so (cnid_check(raw)).ok costs one parse and no composite.  A NULL
+ * input has reason 'missing'.
+ */
+
+/* Parse a possibly NULL text argument; false when it is NULL. */
+static bool
+cnid_parse_arg(FunctionCallInfo fcinfo, cnid_result *r)
 {
-	TupleDesc	tupdesc = (TupleDesc) fcinfo->flinfo->fn_extra;
-	Datum		values[5];
-	bool		nulls[5] = {false, false, false, false, false};
-	cnid_result r;
-
-	if (tupdesc == NULL)
-	{
-		MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
-
-		if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
-			elog(ERROR, "cnid_check must return a composite type");
-		tupdesc = BlessTupleDesc(CreateTupleDescCopy(tupdesc));
-		fcinfo->flinfo->fn_extra = tupdesc;
-		MemoryContextSwitchTo(old);
-	}
+	text	   *raw;
 
 	if (PG_ARGISNULL(0))
-	{
-		nulls[0] = true;
-		values[1] = BoolGetDatum(false);
-		values[2] = CStringGetTextDatum("missing");
-		values[3] = CStringGetTextDatum("The value is NULL.");
-		nulls[4] = true;
-	}
-	else
-	{
-		text	   *raw = PG_GETARG_TEXT_PP(0);
+		return false;
+	raw = PG_GETARG_TEXT_PP(0);
+	cnid_parse_text(VARDATA_ANY(raw), VARSIZE_ANY_EXHDR(raw), r);
+	return true;
+}
 
-		cnid_parse_text(VARDATA_ANY(raw), VARSIZE_ANY_EXHDR(raw), &r);
-		if (r.status == CNID_OK)
-		{
-			values[0] = CnidGetDatum(r.body);
-			values[1] = BoolGetDatum(true);
-			nulls[2] = true;
-			nulls[3] = true;
-		}
-		else
-		{
-			nulls[0] = true;
-			values[1] = BoolGetDatum(false);
-			values[2] = CStringGetTextDatum(cnid_status_code(r.status));
-			values[3] = CStringGetTextDatum(cnid_reason_detail(&r));
-		}
-		values[4] = BoolGetDatum(r.status == CNID_OK && r.upgraded != 0);
-	}
-	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+PG_FUNCTION_INFO_V1(cnid_try);
+/* The ID, or NULL when the input is not a valid ID number. */
+Datum
+cnid_try(PG_FUNCTION_ARGS)
+{
+	cnid_result r;
+
+	if (!cnid_parse_arg(fcinfo, &r) || r.status != CNID_OK)
+		PG_RETURN_NULL();
+	PG_RETURN_CNID(r.body);
+}
+
+PG_FUNCTION_INFO_V1(cnid_is_valid);
+/* Whether the input is a valid ID number (false for NULL). */
+Datum
+cnid_is_valid(PG_FUNCTION_ARGS)
+{
+	cnid_result r;
+
+	PG_RETURN_BOOL(cnid_parse_arg(fcinfo, &r) && r.status == CNID_OK);
+}
+
+PG_FUNCTION_INFO_V1(cnid_invalid_reason);
+/* The reason code, or NULL when valid. */
+Datum
+cnid_invalid_reason(PG_FUNCTION_ARGS)
+{
+	cnid_result r;
+
+	if (!cnid_parse_arg(fcinfo, &r))
+		PG_RETURN_TEXT_P(cstring_to_text("missing"));
+	if (r.status == CNID_OK)
+		PG_RETURN_NULL();
+	PG_RETURN_TEXT_P(cstring_to_text(cnid_status_code(r.status)));
+}
+
+PG_FUNCTION_INFO_V1(cnid_invalid_detail);
+/* Why the input is not valid, without its hidden digits; NULL when valid. */
+Datum
+cnid_invalid_detail(PG_FUNCTION_ARGS)
+{
+	cnid_result r;
+
+	if (!cnid_parse_arg(fcinfo, &r))
+		PG_RETURN_TEXT_P(cstring_to_text("The value is NULL."));
+	if (r.status == CNID_OK)
+		PG_RETURN_NULL();
+	PG_RETURN_TEXT_P(cstring_to_text(cnid_reason_detail(&r)));
+}
+
+PG_FUNCTION_INFO_V1(cnid_is_upgraded);
+/* Whether the input is a valid 15-digit number (upgraded to 18). */
+Datum
+cnid_is_upgraded(PG_FUNCTION_ARGS)
+{
+	cnid_result r;
+
+	if (!cnid_parse_arg(fcinfo, &r))
+		PG_RETURN_NULL();
+	PG_RETURN_BOOL(r.status == CNID_OK && r.upgraded);
 }
 
 PG_FUNCTION_INFO_V1(cnid_mask_text);
@@ -342,11 +386,21 @@ Datum
 cnid_mask_text(PG_FUNCTION_ARGS)
 {
 	text	   *raw = PG_GETARG_TEXT_PP(0);
-	cnid_result r;
+	const char *s = VARDATA_ANY(raw);
+	int			len = VARSIZE_ANY_EXHDR(raw);
+	char		masked[CNID_MASK_MAX];
 
-	cnid_parse_text(VARDATA_ANY(raw), VARSIZE_ANY_EXHDR(raw), &r);
-	PG_RETURN_TEXT_P(cstring_to_text(pg_any_to_server(r.masked,
-													  strlen(r.masked),
+	if (GetDatabaseEncoding() != PG_UTF8)
+	{
+		char	   *u = (char *) pg_do_encoding_conversion((unsigned char *) s, len,
+														   GetDatabaseEncoding(), PG_UTF8);
+
+		if (u != s)
+			len = strlen(u);
+		s = u;
+	}
+	cnid_mask_input(s, (size_t) len, masked);
+	PG_RETURN_TEXT_P(cstring_to_text(pg_any_to_server(masked, strlen(masked),
 													  PG_UTF8)));
 }
 

@@ -13,6 +13,7 @@
  */
 #include "cnid_parse.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #define BAD_UTF8 0xFFFFFFFFu
@@ -256,31 +257,59 @@ check_digits(const char *d, int32_t today, int allow_foreign)
 	return CNID_OK;
 }
 
-/* Build r->masked: first 6 and last 4 characters kept, the rest '*'. */
-static void
-build_mask(cnid_result *r, const uint32_t *head, const uint32_t *tail,
-		   int n)
+void
+cnid_mask_input(const char *raw, size_t len, char *out)
 {
-	char	   *p = r->masked;
+	const unsigned char *s = (const unsigned char *) raw;
+	uint32_t	head[6];
+	uint32_t	tail[4];
+	int			n = 0;
+	size_t		i = 0;
+	char	   *p = out;
 	int			stars;
 
+	while (i < len)
+	{
+		uint32_t	cp = next_code_point(s, len, &i);
+		char		c;
+
+		if (cp != BAD_UTF8 && is_separator(cp))
+			continue;
+		c = (cp == BAD_UTF8) ? 0 : significant_char(cp);
+		if (c)
+			cp = (unsigned char) c;
+		if (n < 6)
+			head[n] = cp;
+		tail[n % 4] = cp;
+		if (n < 1000000)
+			n++;
+	}
 	if (n <= 10)
 	{
-		for (int i = 0; i < n; i++)
+		for (int k = 0; k < n; k++)
 			*p++ = '*';
 		*p = '\0';
 		return;
 	}
-	for (int i = 0; i < 6; i++)
-		p += put_code_point(p, head[i]);
+	for (int k = 0; k < 6; k++)
+		p += put_code_point(p, head[k]);
 	stars = n - 10;
 	if (stars > 12)
 		stars = 12;
-	for (int i = 0; i < stars; i++)
+	for (int k = 0; k < stars; k++)
 		*p++ = '*';
-	for (int i = 0; i < 4; i++)
-		p += put_code_point(p, tail[(n - 4 + i) % 4]);
+	for (int k = 0; k < 4; k++)
+		p += put_code_point(p, tail[(n - 4 + k) % 4]);
 	*p = '\0';
+}
+
+/* Record a failed parse, with the masked input for messages. */
+static cnid_status
+fail(cnid_result *r, cnid_status status, const char *raw, size_t len)
+{
+	r->status = status;
+	cnid_mask_input(raw, len, r->masked);
+	return status;
 }
 
 cnid_status
@@ -289,8 +318,6 @@ cnid_parse(const char *raw, size_t len, int32_t today, cnid_result *r)
 	const unsigned char *s = (const unsigned char *) raw;
 	char		sig[18];
 	char		digits[17];
-	uint32_t	head[6];
-	uint32_t	tail[4];
 	int			n = 0;			/* non-separator characters */
 	int			pos = 0;		/* raw character position */
 	int			first_x = -1;	/* significant index of the first X */
@@ -299,8 +326,44 @@ cnid_parse(const char *raw, size_t len, int32_t today, cnid_result *r)
 	int64_t		body = 0;
 	cnid_status st;
 
-	memset(r, 0, sizeof(*r));
-	r->bad_char = 0;
+	memset(r, 0, offsetof(cnid_result, masked));
+	r->masked[0] = '\0';
+
+	/*
+	 * Fast path: 18 plain ASCII characters, 17 digits and a check character,
+	 * as most input is.  Anything else takes the general path below.
+	 */
+	if (len == 18)
+	{
+		int			k;
+
+		for (k = 0; k < 17; k++)
+		{
+			if ((unsigned) (raw[k] - '0') > 9)
+				break;
+			body = body * 10 + (raw[k] - '0');
+		}
+		if (k == 17 && ((unsigned) (raw[17] - '0') <= 9 || raw[17] == 'X' || raw[17] == 'x'))
+		{
+			char		given = raw[17] == 'x' ? 'X' : raw[17];
+			char		expected;
+
+			r->length = 18;
+			st = check_digits(raw, today, 1);
+			if (st != CNID_OK)
+				return fail(r, st, raw, len);
+			expected = cnid_check_char(raw);
+			if (expected != given)
+			{
+				r->expected_check = expected;
+				r->given_check = given;
+				return fail(r, CNID_CHECK_CHARACTER, raw, len);
+			}
+			r->body = body;
+			return r->status = CNID_OK;
+		}
+		body = 0;
+	}
 
 	while (i < len)
 	{
@@ -323,26 +386,22 @@ cnid_parse(const char *raw, size_t len, int32_t today, cnid_result *r)
 		}
 		if (n < 18)
 			sig[n] = c;
-		if (n < 6)
-			head[n] = c ? (uint32_t) (unsigned char) c : cp;
-		tail[n % 4] = c ? (uint32_t) (unsigned char) c : cp;
 		if (n < 1000000)
 			n++;
 	}
 	r->length = n;
-	build_mask(r, head, tail, n);
 
 	if (n == 0)
-		return r->status = CNID_EMPTY;
+		return fail(r, CNID_EMPTY, raw, len);
 	if (r->bad_position != 0)
-		return r->status = CNID_BAD_CHARACTER;
+		return fail(r, CNID_BAD_CHARACTER, raw, len);
 	if (n != 15 && n != 18)
-		return r->status = CNID_LENGTH;
+		return fail(r, CNID_LENGTH, raw, len);
 	if (first_x >= 0 && !(n == 18 && first_x == 17))
 	{
 		r->bad_position = first_x_pos;
 		r->bad_char = 'X';
-		return r->status = CNID_BAD_CHARACTER;
+		return fail(r, CNID_BAD_CHARACTER, raw, len);
 	}
 
 	if (n == 18)
@@ -358,7 +417,7 @@ cnid_parse(const char *raw, size_t len, int32_t today, cnid_result *r)
 
 	st = check_digits(digits, today, n == 18);
 	if (st != CNID_OK)
-		return r->status = st;
+		return fail(r, st, raw, len);
 
 	if (n == 18)
 	{
@@ -368,7 +427,7 @@ cnid_parse(const char *raw, size_t len, int32_t today, cnid_result *r)
 		{
 			r->expected_check = expected;
 			r->given_check = sig[17];
-			return r->status = CNID_CHECK_CHARACTER;
+			return fail(r, CNID_CHECK_CHARACTER, raw, len);
 		}
 	}
 

@@ -58,7 +58,8 @@ typedef struct cnid_result
 								 * byte that is not valid UTF-8 */
 	char		expected_check; /* for CNID_CHECK_CHARACTER */
 	char		given_check;
-	char		masked[CNID_MASK_MAX];	/* the normalised input, masked */
+	char		masked[CNID_MASK_MAX];	/* the normalised input, masked; set
+										 * only when the parse fails */
 } cnid_result;
 
 /*
@@ -68,6 +69,13 @@ typedef struct cnid_result
  */
 extern cnid_status cnid_parse(const char *raw, size_t len, int32_t today,
 							  cnid_result *r);
+
+/*
+ * Write the normalised input, masked (first 6 and last 4 characters kept,
+ * at most 12 '*' between; all '*' when 10 characters or fewer), and a NUL
+ * to out[CNID_MASK_MAX].
+ */
+extern void cnid_mask_input(const char *raw, size_t len, char *out);
 
 /* Validate a 17-digit body the same way (for binary input). */
 extern cnid_status cnid_validate_body(int64_t body, int32_t today);

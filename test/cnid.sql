@@ -75,3 +75,10 @@ SELECT '11010519491231002x'::text::cnid::text AS round_trip;
 CREATE TEMP TABLE assigned (id cnid);
 INSERT INTO assigned SELECT '110105491231002'::text;
 SELECT id FROM assigned;
+
+-- the pieces of cnid_check, and its inlining into them
+SELECT raw, cnid_try(raw), cnid_is_valid(raw), cnid_invalid_reason(raw),
+	   cnid_invalid_detail(raw), cnid_is_upgraded(raw)
+FROM (VALUES (NULL), ('110105491231002'), ('11010519491231002X'), ('110105194912310021')) AS v(raw);
+CREATE TEMP TABLE raws AS SELECT '110105491231002'::text AS raw;
+EXPLAIN (VERBOSE, COSTS OFF) SELECT count(*) FILTER (WHERE (cnid_check(raw)).ok) FROM raws;

@@ -28,9 +28,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char	   *name2;
 	size_t		n;
 	size_t		n2;
+	char		masked[CNID_MASK_MAX];
 
 	cnid_parse((const char *) data, size, TODAY, &r);
 	if (strlen(r.masked) >= CNID_MASK_MAX)
+		abort();
+	cnid_mask_input((const char *) data, size, masked);
+	if (strlen(masked) >= CNID_MASK_MAX)
+		abort();
+	if (r.status != CNID_OK && strcmp(masked, r.masked) != 0)
 		abort();
 	if (r.status == CNID_OK)
 	{
@@ -47,6 +53,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	else if (strcmp(cnid_status_code(r.status), "unknown") == 0)
 		abort();
+
+	/* a leading space forces the general path: it must agree with the fast one */
+	{
+		uint8_t    *spaced = malloc(size + 1);
+		cnid_result g;
+
+		spaced[0] = ' ';
+		memcpy(spaced + 1, data, size);
+		cnid_parse((const char *) spaced, size + 1, TODAY, &g);
+		if (g.status != r.status || (r.status == CNID_OK && g.body != r.body) ||
+			g.expected_check != r.expected_check || g.given_check != r.given_check)
+			abort();
+		free(spaced);
+	}
 
 	name = malloc(NAME_NORMALIZE_MAX(size) + 1);
 	n = name_normalize((const char *) data, size, name);
