@@ -200,6 +200,10 @@ CREATE FUNCTION medaid.cnid_age(id medaid.cnid, on_date date) RETURNS integer
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION medaid.cnid_age(medaid.cnid, date) IS 'age in whole years on a date; an error for a date before birth';
 
+CREATE FUNCTION medaid.cnid_body(medaid.cnid) RETURNS bigint
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+COMMENT ON FUNCTION medaid.cnid_body(medaid.cnid) IS 'the 17-digit body as bigint (what cnid stores; the check character is derived from it)';
+
 -------------------------------------------------------------------------------
 -- Names
 -------------------------------------------------------------------------------
@@ -241,3 +245,879 @@ CREATE FUNCTION medaid.cnid_county_known(id medaid.cnid) RETURNS boolean
 $$;
 COMMENT ON FUNCTION medaid.cnid_county_known(medaid.cnid) IS
 'whether the ID''s address code is in medaid.region: NULL when the table is empty or the number is a permit or a foreigner''s, so an unknown county is a flag to look at, never a rejection';
+
+-------------------------------------------------------------------------------
+-- Categories of recipients, most favourable first (待遇从优、就高不就低)
+-------------------------------------------------------------------------------
+
+CREATE TYPE medaid.category;
+
+CREATE FUNCTION medaid.category_in(cstring) RETURNS medaid.category
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION medaid.category_out(medaid.category) RETURNS cstring
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION medaid.category_recv(internal) RETURNS medaid.category
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION medaid.category_send(medaid.category) RETURNS bytea
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE TYPE medaid.category (
+	INPUT = medaid.category_in,
+	OUTPUT = medaid.category_out,
+	RECEIVE = medaid.category_recv,
+	SEND = medaid.category_send,
+	INTERNALLENGTH = 1,
+	PASSEDBYVALUE,
+	ALIGNMENT = char,
+	STORAGE = plain
+);
+COMMENT ON TYPE medaid.category IS
+'recipient category (1 byte): tekun 特困人员, dibao 低保对象, fanpin 返贫致贫人口, dibao_edge 低保边缘家庭成员, jiance 防止返贫监测帮扶对象, zhongbing 因病致贫重病患者; input takes the slug or the Chinese name; ordered most favourable first';
+COMMENT ON FUNCTION medaid.category_in(cstring) IS 'category input: a slug or the Chinese name; 22P02 otherwise';
+COMMENT ON FUNCTION medaid.category_out(medaid.category) IS 'category output: the slug';
+COMMENT ON FUNCTION medaid.category_recv(internal) IS 'category binary input: one byte, 1 (tekun) to 6 (zhongbing)';
+COMMENT ON FUNCTION medaid.category_send(medaid.category) IS 'category binary output: one byte';
+
+CREATE FUNCTION medaid.category_eq(medaid.category, medaid.category) RETURNS boolean
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION medaid.category_ne(medaid.category, medaid.category) RETURNS boolean
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION medaid.category_lt(medaid.category, medaid.category) RETURNS boolean
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION medaid.category_le(medaid.category, medaid.category) RETURNS boolean
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION medaid.category_gt(medaid.category, medaid.category) RETURNS boolean
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION medaid.category_ge(medaid.category, medaid.category) RETURNS boolean
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION medaid.category_cmp(medaid.category, medaid.category) RETURNS integer
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION medaid.category_hash(medaid.category) RETURNS integer
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION medaid.category_hash_extended(medaid.category, bigint) RETURNS bigint
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+COMMENT ON FUNCTION medaid.category_eq(medaid.category, medaid.category) IS 'category equality';
+COMMENT ON FUNCTION medaid.category_ne(medaid.category, medaid.category) IS 'category inequality';
+COMMENT ON FUNCTION medaid.category_lt(medaid.category, medaid.category) IS 'more favourable than (default order)';
+COMMENT ON FUNCTION medaid.category_le(medaid.category, medaid.category) IS 'at least as favourable as (default order)';
+COMMENT ON FUNCTION medaid.category_gt(medaid.category, medaid.category) IS 'less favourable than (default order)';
+COMMENT ON FUNCTION medaid.category_ge(medaid.category, medaid.category) IS 'at most as favourable as (default order)';
+COMMENT ON FUNCTION medaid.category_cmp(medaid.category, medaid.category) IS 'category three-way comparison (btree support 1)';
+COMMENT ON FUNCTION medaid.category_hash(medaid.category) IS 'category hash (hash support 1)';
+COMMENT ON FUNCTION medaid.category_hash_extended(medaid.category, bigint) IS 'category seeded hash (hash support 2)';
+
+CREATE OPERATOR medaid.= (
+	LEFTARG = medaid.category, RIGHTARG = medaid.category, FUNCTION = medaid.category_eq,
+	COMMUTATOR = OPERATOR(medaid.=), NEGATOR = OPERATOR(medaid.<>),
+	RESTRICT = eqsel, JOIN = eqjoinsel, HASHES, MERGES
+);
+CREATE OPERATOR medaid.<> (
+	LEFTARG = medaid.category, RIGHTARG = medaid.category, FUNCTION = medaid.category_ne,
+	COMMUTATOR = OPERATOR(medaid.<>), NEGATOR = OPERATOR(medaid.=),
+	RESTRICT = neqsel, JOIN = neqjoinsel
+);
+CREATE OPERATOR medaid.< (
+	LEFTARG = medaid.category, RIGHTARG = medaid.category, FUNCTION = medaid.category_lt,
+	COMMUTATOR = OPERATOR(medaid.>), NEGATOR = OPERATOR(medaid.>=),
+	RESTRICT = scalarltsel, JOIN = scalarltjoinsel
+);
+CREATE OPERATOR medaid.<= (
+	LEFTARG = medaid.category, RIGHTARG = medaid.category, FUNCTION = medaid.category_le,
+	COMMUTATOR = OPERATOR(medaid.>=), NEGATOR = OPERATOR(medaid.>),
+	RESTRICT = scalarlesel, JOIN = scalarlejoinsel
+);
+CREATE OPERATOR medaid.> (
+	LEFTARG = medaid.category, RIGHTARG = medaid.category, FUNCTION = medaid.category_gt,
+	COMMUTATOR = OPERATOR(medaid.<), NEGATOR = OPERATOR(medaid.<=),
+	RESTRICT = scalargtsel, JOIN = scalargtjoinsel
+);
+CREATE OPERATOR medaid.>= (
+	LEFTARG = medaid.category, RIGHTARG = medaid.category, FUNCTION = medaid.category_ge,
+	COMMUTATOR = OPERATOR(medaid.<=), NEGATOR = OPERATOR(medaid.<),
+	RESTRICT = scalargesel, JOIN = scalargejoinsel
+);
+COMMENT ON OPERATOR medaid.= (medaid.category, medaid.category) IS 'equal';
+COMMENT ON OPERATOR medaid.<> (medaid.category, medaid.category) IS 'not equal';
+COMMENT ON OPERATOR medaid.< (medaid.category, medaid.category) IS 'more favourable (default order)';
+COMMENT ON OPERATOR medaid.<= (medaid.category, medaid.category) IS 'at least as favourable (default order)';
+COMMENT ON OPERATOR medaid.> (medaid.category, medaid.category) IS 'less favourable (default order)';
+COMMENT ON OPERATOR medaid.>= (medaid.category, medaid.category) IS 'at most as favourable (default order)';
+
+CREATE OPERATOR CLASS medaid.category_ops
+	DEFAULT FOR TYPE medaid.category USING btree AS
+		OPERATOR 1 medaid.<,
+		OPERATOR 2 medaid.<=,
+		OPERATOR 3 medaid.=,
+		OPERATOR 4 medaid.>=,
+		OPERATOR 5 medaid.>,
+		FUNCTION 1 medaid.category_cmp(medaid.category, medaid.category);
+CREATE OPERATOR CLASS medaid.category_hash_ops
+	DEFAULT FOR TYPE medaid.category USING hash AS
+		OPERATOR 1 medaid.=,
+		FUNCTION 1 medaid.category_hash(medaid.category),
+		FUNCTION 2 medaid.category_hash_extended(medaid.category, bigint);
+COMMENT ON OPERATOR CLASS medaid.category_ops USING btree IS 'btree operator class for category (most favourable first)';
+COMMENT ON OPERATOR CLASS medaid.category_hash_ops USING hash IS 'hash operator class for category';
+COMMENT ON OPERATOR FAMILY medaid.category_ops USING btree IS 'btree operator family for category';
+COMMENT ON OPERATOR FAMILY medaid.category_hash_ops USING hash IS 'hash operator family for category';
+
+CREATE CAST (text AS medaid.category) WITH INOUT AS ASSIGNMENT;
+CREATE CAST (medaid.category AS text) WITH INOUT AS ASSIGNMENT;
+COMMENT ON CAST (text AS medaid.category) IS 'a slug or Chinese name to a category (22P02 when unknown)';
+COMMENT ON CAST (medaid.category AS text) IS 'the slug';
+
+CREATE FUNCTION medaid.category_from_text(raw text) RETURNS medaid.category
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION medaid.category_from_text(text) IS 'a slug or Chinese name (surrounding spaces ignored, slugs case-insensitive) to a category; NULL when unknown, never raises';
+
+CREATE FUNCTION medaid.category_label(medaid.category) RETURNS text
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION medaid.category_label(medaid.category) IS 'the policy''s Chinese name (特困人员, ...)';
+
+CREATE FUNCTION medaid.category_dept(medaid.category) RETURNS text
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION medaid.category_dept(medaid.category) IS 'the department that supplies the category: civil_affairs or rural (33号 §一)';
+
+CREATE FUNCTION medaid.category_ordinal(medaid.category) RETURNS smallint
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+COMMENT ON FUNCTION medaid.category_ordinal(medaid.category) IS 'default favourability, 1 (tekun, most favourable) to 6 (zhongbing)';
+
+CREATE FUNCTION medaid.category_better(medaid.category, medaid.category) RETURNS medaid.category
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION medaid.category_better(medaid.category, medaid.category) IS 'the more favourable of two (default order); transition and combine function of best_category';
+
+CREATE AGGREGATE medaid.best_category(medaid.category) (
+	SFUNC = medaid.category_better,
+	STYPE = medaid.category,
+	COMBINEFUNC = medaid.category_better,
+	SORTOP = OPERATOR(medaid.<),
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE medaid.best_category(medaid.category) IS 'the most favourable of its inputs in the default order; combinable, parallel safe';
+
+CREATE FUNCTION medaid.category_rank_step(integer, medaid.category, integer) RETURNS integer
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION medaid.category_rank_step(integer, medaid.category, integer) IS 'transition of best_category(category, rank): state is rank * 16 + category';
+CREATE FUNCTION medaid.category_rank_final(integer) RETURNS medaid.category
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION medaid.category_rank_final(integer) IS 'final function of best_category(category, rank)';
+
+CREATE AGGREGATE medaid.best_category(medaid.category, integer) (
+	SFUNC = medaid.category_rank_step,
+	STYPE = integer,
+	FINALFUNC = medaid.category_rank_final,
+	COMBINEFUNC = pg_catalog.int4smaller,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE medaid.best_category(medaid.category, integer) IS
+'the input with the lowest rank (a region''s configured favourability, see category_rank), ties and NULL ranks in the default order; its state is an integer, so it combines across parallel workers and nodes';
+
+-- A region's own favourability of categories for a year (its benefit levels).
+CREATE TABLE medaid.category_favourability (
+	region_prefix text NOT NULL CHECK (region_prefix ~ '^([0-9]{2}|[0-9]{4}|[0-9]{6})$'),
+	year integer NOT NULL CHECK (year BETWEEN 2000 AND 2100),
+	category medaid.category NOT NULL,
+	rank integer NOT NULL CHECK (rank BETWEEN 0 AND 1000),
+	PRIMARY KEY (region_prefix, year, category)
+);
+SELECT pg_catalog.pg_extension_config_dump('medaid.category_favourability', '');
+COMMENT ON TABLE medaid.category_favourability IS
+'a region''s own order of categories for a year (configuration, kept by pg_dump): the most specific prefix that has rows for the year decides; categories it does not list come after those it lists, in the default order; no rows means the default order';
+COMMENT ON COLUMN medaid.category_favourability.region_prefix IS 'a province (37), city (3701) or county (370102)';
+COMMENT ON COLUMN medaid.category_favourability.year IS 'the calendar year the order applies to';
+COMMENT ON COLUMN medaid.category_favourability.category IS 'the category ranked';
+COMMENT ON COLUMN medaid.category_favourability.rank IS 'lower is more favourable; equal ranks fall back to the default order';
+
+CREATE FUNCTION medaid.category_rank(c medaid.category, region text, on_date date) RETURNS integer
+	LANGUAGE sql STABLE PARALLEL SAFE
+	AS $$
+	SELECT CASE WHEN c IS NULL THEN NULL
+		   ELSE COALESCE(
+			(SELECT COALESCE(
+				(SELECT f.rank FROM medaid.category_favourability f
+				 WHERE f.region_prefix OPERATOR(pg_catalog.=) best.region_prefix
+				   AND f.year OPERATOR(pg_catalog.=) best.year
+				   AND f.category OPERATOR(medaid.=) c),
+				1000 OPERATOR(pg_catalog.+) medaid.category_ordinal(c))
+			 FROM (SELECT f.region_prefix, f.year FROM medaid.category_favourability f
+				   WHERE f.year OPERATOR(pg_catalog.=) pg_catalog.date_part('year', on_date)::integer
+					 AND pg_catalog.starts_with(COALESCE(region, ''), f.region_prefix)
+				   ORDER BY pg_catalog.length(f.region_prefix) DESC LIMIT 1) best),
+			medaid.category_ordinal(c)::integer)
+		   END
+$$;
+COMMENT ON FUNCTION medaid.category_rank(medaid.category, text, date) IS
+'the favourability rank of a category in a region on a date (lower is better): from category_favourability when the region has an order for that year, else the default order';
+
+-------------------------------------------------------------------------------
+-- The register, rosters and reconciliation (33号 §一–§三)
+-------------------------------------------------------------------------------
+
+CREATE TABLE medaid.batch (
+	batch_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	dept text NOT NULL CHECK (dept IN ('civil_affairs', 'rural')),
+	period date NOT NULL CHECK (period OPERATOR(pg_catalog.=) pg_catalog.date_trunc('month', period)::date),
+	mode text NOT NULL CHECK (mode IN ('delta', 'snapshot')),
+	opened_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	opened_by name NOT NULL DEFAULT CURRENT_USER,
+	reconciled_at timestamptz,
+	reconciled_by name,
+	rows_staged bigint,
+	applied bigint,
+	duplicates bigint,
+	anomalies bigint,
+	exits bigint
+);
+COMMENT ON TABLE medaid.batch IS 'one push of a roster by a department for a month (open_batch opens one, reconcile applies it once)';
+COMMENT ON COLUMN medaid.batch.batch_id IS 'the batch''s id: the batch_id of its rows in roster_staging';
+COMMENT ON COLUMN medaid.batch.dept IS 'the sending department: civil_affairs (民政) or rural (乡村振兴)';
+COMMENT ON COLUMN medaid.batch.period IS 'the month pushed, as its first day';
+COMMENT ON COLUMN medaid.batch.mode IS 'delta (add / exit / change events) or snapshot (the whole roster on the month''s last day)';
+COMMENT ON COLUMN medaid.batch.opened_at IS 'when open_batch was called';
+COMMENT ON COLUMN medaid.batch.opened_by IS 'who opened it';
+COMMENT ON COLUMN medaid.batch.reconciled_at IS 'when reconcile applied it; NULL while open';
+COMMENT ON COLUMN medaid.batch.reconciled_by IS 'who reconciled it';
+COMMENT ON COLUMN medaid.batch.rows_staged IS 'rows judged';
+COMMENT ON COLUMN medaid.batch.applied IS 'rows applied';
+COMMENT ON COLUMN medaid.batch.duplicates IS 'rows that changed nothing';
+COMMENT ON COLUMN medaid.batch.anomalies IS 'rows set aside and returned to the department';
+COMMENT ON COLUMN medaid.batch.exits IS 'categories a snapshot ended because it omitted them (no staged row of their own)';
+
+CREATE TABLE medaid.roster_staging (
+	batch_id bigint NOT NULL REFERENCES medaid.batch,
+	row_no integer NOT NULL,
+	name text,
+	id_number text,
+	category text,
+	event text,
+	event_date date,
+	region text,
+	PRIMARY KEY (batch_id, row_no)
+);
+COMMENT ON TABLE medaid.roster_staging IS 'COPY target for roster rows, as the department sent them; closed to changes once its batch is reconciled';
+COMMENT ON COLUMN medaid.roster_staging.batch_id IS 'the batch (open_batch)';
+COMMENT ON COLUMN medaid.roster_staging.row_no IS 'the row''s number in the file, unique within the batch';
+COMMENT ON COLUMN medaid.roster_staging.name IS 'name (姓名), as sent';
+COMMENT ON COLUMN medaid.roster_staging.id_number IS 'ID number (身份证号码), as sent';
+COMMENT ON COLUMN medaid.roster_staging.category IS 'category: slug or Chinese name';
+COMMENT ON COLUMN medaid.roster_staging.event IS 'add, exit or change in a delta batch; empty in a snapshot';
+COMMENT ON COLUMN medaid.roster_staging.event_date IS 'the department''s date of the event (benefits follow it); in a snapshot the start of a new category, the month''s first day when empty';
+COMMENT ON COLUMN medaid.roster_staging.region IS 'the person''s 6-digit county code';
+
+CREATE FUNCTION medaid.roster_staging_guard() RETURNS trigger
+	LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+	AS $$
+DECLARE
+	closed bigint;
+BEGIN
+	IF TG_OP IN ('INSERT', 'UPDATE') THEN
+		SELECT b.batch_id INTO closed
+		FROM medaid.batch b
+		WHERE b.batch_id IN (SELECT n.batch_id FROM new_rows n) AND b.reconciled_at IS NOT NULL
+		LIMIT 1;
+	END IF;
+	IF closed IS NULL AND TG_OP IN ('UPDATE', 'DELETE') THEN
+		SELECT b.batch_id INTO closed
+		FROM medaid.batch b
+		WHERE b.batch_id IN (SELECT o.batch_id FROM old_rows o) AND b.reconciled_at IS NOT NULL
+		LIMIT 1;
+	END IF;
+	IF closed IS NOT NULL THEN
+		RAISE EXCEPTION 'batch % is already reconciled', closed
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+				  DETAIL = 'Rows of a reconciled batch are its record and cannot change.',
+				  HINT = 'Open a new batch with medaid.open_batch for corrections.';
+	END IF;
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION medaid.roster_staging_guard() IS 'statement trigger: refuses to add, change or remove rows of a reconciled batch';
+CREATE TRIGGER roster_staging_guard_insert AFTER INSERT ON medaid.roster_staging
+	REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION medaid.roster_staging_guard();
+CREATE TRIGGER roster_staging_guard_update AFTER UPDATE ON medaid.roster_staging
+	REFERENCING NEW TABLE AS new_rows OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION medaid.roster_staging_guard();
+CREATE TRIGGER roster_staging_guard_delete AFTER DELETE ON medaid.roster_staging
+	REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION medaid.roster_staging_guard();
+
+CREATE TABLE medaid.person (
+	id_number medaid.cnid PRIMARY KEY,
+	name text NOT NULL,
+	region text NOT NULL CHECK (region ~ '^[0-9]{6}$'),
+	first_batch_id bigint NOT NULL REFERENCES medaid.batch,
+	first_row_no integer NOT NULL,
+	last_batch_id bigint NOT NULL REFERENCES medaid.batch,
+	last_row_no integer NOT NULL
+);
+COMMENT ON TABLE medaid.person IS 'the register of recipients, one row per ID number';
+COMMENT ON COLUMN medaid.person.id_number IS 'ID number';
+COMMENT ON COLUMN medaid.person.name IS 'name, normalised (normalize_name), as first applied; later rows with another name are anomalies';
+COMMENT ON COLUMN medaid.person.region IS 'the region of the person''s latest applied roster row (§7)';
+COMMENT ON COLUMN medaid.person.first_batch_id IS 'the batch that first applied a row for the person';
+COMMENT ON COLUMN medaid.person.first_row_no IS 'that row';
+COMMENT ON COLUMN medaid.person.last_batch_id IS 'the batch of the latest applied row';
+COMMENT ON COLUMN medaid.person.last_row_no IS 'that row';
+
+-- The span of a period as one numeric range, so that one GiST exclusion
+-- constraint (core range_ops, no btree_gist) keeps the periods of one
+-- person and category from overlapping: key * 10^7 + days since 1800.
+CREATE FUNCTION medaid.category_period_span(id medaid.cnid, c medaid.category, valid_from date, valid_to date)
+	RETURNS numrange LANGUAGE sql IMMUTABLE PARALLEL SAFE
+	AS $$
+	SELECT pg_catalog.numrange(
+		k OPERATOR(pg_catalog.+) (valid_from OPERATOR(pg_catalog.-) DATE '1800-01-01')::pg_catalog.numeric,
+		k OPERATOR(pg_catalog.+) COALESCE(valid_to OPERATOR(pg_catalog.-) DATE '1800-01-01', 9999999)::pg_catalog.numeric,
+		'[)')
+	FROM (SELECT (medaid.cnid_body(id)::pg_catalog.numeric OPERATOR(pg_catalog.*) 8
+				  OPERATOR(pg_catalog.+) medaid.category_ordinal(c)::pg_catalog.numeric)
+				 OPERATOR(pg_catalog.*) 10000000 AS k) s
+$$;
+COMMENT ON FUNCTION medaid.category_period_span(medaid.cnid, medaid.category, date, date) IS
+'internal: a period of one person and category as a numeric range, for the exclusion constraint on category_period';
+
+CREATE TABLE medaid.category_period (
+	period_id bigint GENERATED ALWAYS AS IDENTITY,
+	id_number medaid.cnid NOT NULL REFERENCES medaid.person,
+	category medaid.category NOT NULL,
+	dept text NOT NULL,
+	valid_from date NOT NULL,
+	valid_to date,
+	started_batch_id bigint NOT NULL REFERENCES medaid.batch,
+	started_row_no integer NOT NULL,
+	ended_batch_id bigint REFERENCES medaid.batch,
+	ended_row_no integer,
+	PRIMARY KEY (id_number, period_id),
+	CHECK (valid_to IS NULL OR valid_to >= valid_from),
+	CHECK (dept OPERATOR(pg_catalog.=) medaid.category_dept(category)),
+	CONSTRAINT category_period_no_overlap EXCLUDE USING gist
+		(medaid.category_period_span(id_number, category, valid_from, valid_to) WITH OPERATOR(pg_catalog.&&))
+);
+CREATE INDEX category_period_person ON medaid.category_period (id_number, category, valid_from);
+CREATE INDEX category_period_dept ON medaid.category_period (dept, valid_to);
+COMMENT ON TABLE medaid.category_period IS
+'the history of each person''s categories: active on day d when valid_from <= d < valid_to; periods of one person and category never overlap; ended periods are kept';
+COMMENT ON COLUMN medaid.category_period.period_id IS 'the period''s id';
+COMMENT ON COLUMN medaid.category_period.id_number IS 'ID number';
+COMMENT ON COLUMN medaid.category_period.category IS 'the category held';
+COMMENT ON COLUMN medaid.category_period.dept IS 'the department that supplies it';
+COMMENT ON COLUMN medaid.category_period.valid_from IS 'first day held (the department''s date)';
+COMMENT ON COLUMN medaid.category_period.valid_to IS 'first day no longer held; NULL while open';
+COMMENT ON COLUMN medaid.category_period.started_batch_id IS 'the batch whose row started the period';
+COMMENT ON COLUMN medaid.category_period.started_row_no IS 'that row';
+COMMENT ON COLUMN medaid.category_period.ended_batch_id IS 'the batch that ended it';
+COMMENT ON COLUMN medaid.category_period.ended_row_no IS 'the row that ended it; NULL when a snapshot ended it by omission';
+COMMENT ON CONSTRAINT category_period_no_overlap ON medaid.category_period IS 'no two periods of one person and category overlap';
+
+CREATE TABLE medaid.roster_result (
+	batch_id bigint NOT NULL REFERENCES medaid.batch,
+	row_no integer NOT NULL,
+	outcome text NOT NULL CHECK (outcome IN ('applied', 'duplicate', 'anomaly')),
+	reason text NOT NULL,
+	id_number medaid.cnid,
+	category medaid.category,
+	PRIMARY KEY (batch_id, row_no)
+);
+COMMENT ON TABLE medaid.roster_result IS 'the outcome of every staged row of every reconciled batch';
+COMMENT ON COLUMN medaid.roster_result.batch_id IS 'the batch';
+COMMENT ON COLUMN medaid.roster_result.row_no IS 'the row';
+COMMENT ON COLUMN medaid.roster_result.outcome IS 'applied, duplicate or anomaly';
+COMMENT ON COLUMN medaid.roster_result.reason IS 'why (see the reason codes in docs/reference.md)';
+COMMENT ON COLUMN medaid.roster_result.id_number IS 'the ID when the row''s ID number was valid';
+COMMENT ON COLUMN medaid.roster_result.category IS 'the category when the row''s category was known';
+
+CREATE VIEW medaid.roster_outcome AS
+	SELECT r.batch_id, r.row_no, r.outcome, r.reason
+	FROM medaid.roster_result r;
+COMMENT ON VIEW medaid.roster_outcome IS 'one row per staged row of each reconciled batch: outcome (applied, duplicate, anomaly) and reason';
+COMMENT ON COLUMN medaid.roster_outcome.batch_id IS 'the batch';
+COMMENT ON COLUMN medaid.roster_outcome.row_no IS 'the row';
+COMMENT ON COLUMN medaid.roster_outcome.outcome IS 'applied, duplicate or anomaly';
+COMMENT ON COLUMN medaid.roster_outcome.reason IS 'the reason code';
+
+CREATE TABLE medaid.roster_change (
+	batch_id bigint NOT NULL REFERENCES medaid.batch,
+	row_no integer,
+	id_number medaid.cnid NOT NULL,
+	category medaid.category NOT NULL,
+	change text NOT NULL CHECK (change IN ('add', 'exit', 'change')),
+	effective_date date NOT NULL,
+	region text NOT NULL
+);
+CREATE INDEX roster_change_batch ON medaid.roster_change (batch_id);
+CREATE INDEX roster_change_person ON medaid.roster_change (id_number, effective_date);
+COMMENT ON TABLE medaid.roster_change IS
+'every change reconciliation made to a category: the new, exited and changed records that counties review monthly, and the windows for re-assessing settlements';
+COMMENT ON COLUMN medaid.roster_change.batch_id IS 'the batch';
+COMMENT ON COLUMN medaid.roster_change.row_no IS 'the staged row; NULL for a category a snapshot ended by omission';
+COMMENT ON COLUMN medaid.roster_change.id_number IS 'ID number';
+COMMENT ON COLUMN medaid.roster_change.category IS 'for add and change the category started, for exit the one ended';
+COMMENT ON COLUMN medaid.roster_change.change IS 'add, exit or change';
+COMMENT ON COLUMN medaid.roster_change.effective_date IS 'the department''s date: benefits change from it';
+COMMENT ON COLUMN medaid.roster_change.region IS 'the person''s county code';
+
+CREATE TABLE medaid.anomaly_return (
+	batch_id bigint NOT NULL REFERENCES medaid.batch,
+	row_no integer NOT NULL,
+	dept text NOT NULL,
+	reason text NOT NULL,
+	id_number medaid.cnid,
+	id_masked text,
+	name text,
+	category text,
+	event text,
+	event_date date,
+	region text,
+	returned_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	closed_at timestamptz,
+	closed_by_batch_id bigint REFERENCES medaid.batch,
+	closed_by_row_no integer,
+	PRIMARY KEY (batch_id, row_no)
+);
+CREATE INDEX anomaly_return_open ON medaid.anomaly_return (dept, id_number) WHERE closed_at IS NULL;
+COMMENT ON TABLE medaid.anomaly_return IS
+'anomalies returned to the department that sent them (回传): open until a later batch of that department sends the record again and it is accepted, then closed with a link to that row';
+COMMENT ON COLUMN medaid.anomaly_return.batch_id IS 'the batch of the anomalous row';
+COMMENT ON COLUMN medaid.anomaly_return.row_no IS 'the row';
+COMMENT ON COLUMN medaid.anomaly_return.dept IS 'the department it goes back to';
+COMMENT ON COLUMN medaid.anomaly_return.reason IS 'the reason code';
+COMMENT ON COLUMN medaid.anomaly_return.id_number IS 'the ID when valid (restricted: full ID)';
+COMMENT ON COLUMN medaid.anomaly_return.id_masked IS 'the ID number as sent, masked';
+COMMENT ON COLUMN medaid.anomaly_return.name IS 'the name as sent';
+COMMENT ON COLUMN medaid.anomaly_return.category IS 'the category as sent';
+COMMENT ON COLUMN medaid.anomaly_return.event IS 'the event as sent';
+COMMENT ON COLUMN medaid.anomaly_return.event_date IS 'the date as sent';
+COMMENT ON COLUMN medaid.anomaly_return.region IS 'the region as sent';
+COMMENT ON COLUMN medaid.anomaly_return.returned_at IS 'when it was returned (the batch''s reconciliation)';
+COMMENT ON COLUMN medaid.anomaly_return.closed_at IS 'when a later batch corrected it; NULL while open';
+COMMENT ON COLUMN medaid.anomaly_return.closed_by_batch_id IS 'the correcting batch';
+COMMENT ON COLUMN medaid.anomaly_return.closed_by_row_no IS 'the correcting row';
+
+CREATE VIEW medaid.anomaly_queue AS
+	SELECT a.dept, a.batch_id, a.row_no, a.reason, a.id_masked, a.name, a.category,
+		   a.event, a.event_date, a.region, a.returned_at, a.closed_at,
+		   a.closed_by_batch_id, a.closed_by_row_no
+	FROM medaid.anomaly_return a;
+COMMENT ON VIEW medaid.anomaly_queue IS 'the anomaly returns for wide reading: IDs masked';
+COMMENT ON COLUMN medaid.anomaly_queue.dept IS 'the department it goes back to';
+COMMENT ON COLUMN medaid.anomaly_queue.batch_id IS 'the batch of the anomalous row';
+COMMENT ON COLUMN medaid.anomaly_queue.row_no IS 'the row';
+COMMENT ON COLUMN medaid.anomaly_queue.reason IS 'the reason code';
+COMMENT ON COLUMN medaid.anomaly_queue.id_masked IS 'the ID number as sent, masked';
+COMMENT ON COLUMN medaid.anomaly_queue.name IS 'the name as sent';
+COMMENT ON COLUMN medaid.anomaly_queue.category IS 'the category as sent';
+COMMENT ON COLUMN medaid.anomaly_queue.event IS 'the event as sent';
+COMMENT ON COLUMN medaid.anomaly_queue.event_date IS 'the date as sent';
+COMMENT ON COLUMN medaid.anomaly_queue.region IS 'the region as sent';
+COMMENT ON COLUMN medaid.anomaly_queue.returned_at IS 'when it was returned';
+COMMENT ON COLUMN medaid.anomaly_queue.closed_at IS 'when a later batch corrected it; NULL while open';
+COMMENT ON COLUMN medaid.anomaly_queue.closed_by_batch_id IS 'the correcting batch';
+COMMENT ON COLUMN medaid.anomaly_queue.closed_by_row_no IS 'the correcting row';
+
+CREATE FUNCTION medaid.open_batch(dept text, period date, mode text) RETURNS bigint
+	LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp
+	AS $$
+DECLARE
+	id bigint;
+BEGIN
+	IF dept IS NULL OR dept NOT IN ('civil_affairs', 'rural') THEN
+		RAISE EXCEPTION 'invalid department: %', coalesce(quote_literal(dept), 'NULL')
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = 'Rosters come from civil_affairs (民政) or rural (乡村振兴); medical_insurance holds enrolments and settlements.';
+	END IF;
+	IF mode IS NULL OR mode NOT IN ('delta', 'snapshot') THEN
+		RAISE EXCEPTION 'invalid batch mode: %', coalesce(quote_literal(mode), 'NULL')
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = 'A batch is delta (add / exit / change events) or snapshot (the whole roster).';
+	END IF;
+	IF period IS NULL OR NOT isfinite(period) THEN
+		RAISE EXCEPTION 'invalid batch period: %', coalesce(period::text, 'NULL')
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = 'The period is the month pushed: any day of it.';
+	END IF;
+	INSERT INTO medaid.batch (dept, period, mode)
+	VALUES (dept, date_trunc('month', period)::date, mode)
+	RETURNING batch_id INTO id;
+	RETURN id;
+END
+$$;
+COMMENT ON FUNCTION medaid.open_batch(text, date, text) IS
+'open a batch: dept civil_affairs or rural, period any day of the month pushed, mode delta or snapshot; returns its batch_id for roster_staging';
+
+CREATE FUNCTION medaid.reconcile(batch_id bigint,
+		OUT applied bigint, OUT duplicates bigint, OUT anomalies bigint,
+		OUT exits bigint, OUT rows_staged bigint, OUT already_reconciled boolean)
+	LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp
+	AS $$
+#variable_conflict use_column
+DECLARE
+	b medaid.batch%ROWTYPE;
+	m_start date;
+	m_end date;
+	m_next date;
+	r record;
+	d date;
+	n_ended integer;
+	was_active boolean;
+	ev_outcome text;
+	ev_reason text;
+	n_accepted bigint;
+BEGIN
+	SELECT * INTO b FROM medaid.batch x WHERE x.batch_id = reconcile.batch_id FOR UPDATE;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'batch % does not exist', reconcile.batch_id
+			USING ERRCODE = 'invalid_parameter_value',
+				  HINT = 'Open a batch with medaid.open_batch and COPY its rows into medaid.roster_staging.';
+	END IF;
+	IF b.reconciled_at IS NOT NULL THEN
+		applied := b.applied; duplicates := b.duplicates; anomalies := b.anomalies;
+		exits := b.exits; rows_staged := b.rows_staged; already_reconciled := true;
+		RETURN;
+	END IF;
+	-- one reconciliation at a time: batches apply in the order they are reconciled
+	PERFORM pg_advisory_xact_lock(hashtext('medaid.reconcile'));
+	m_start := b.period;
+	m_next := (b.period + interval '1 month')::date;
+	m_end := m_next - 1;
+
+	IF to_regclass('pg_temp.medaid_judged') IS NOT NULL THEN
+		DROP TABLE pg_temp.medaid_judged;
+	END IF;
+	CREATE TEMP TABLE medaid_judged ON COMMIT DROP AS
+	SELECT f.*,
+		   CASE
+			WHEN f.name IS NULL OR f.name = '' THEN 'missing_name'
+			WHEN f.id IS NULL THEN 'id_' || medaid.cnid_invalid_reason(f.raw_id)
+			WHEN f.raw_category IS NULL OR btrim(f.raw_category) = '' THEN 'missing_category'
+			WHEN f.category IS NULL THEN 'unknown_category'
+			WHEN medaid.category_dept(f.category) <> b.dept THEN 'category_wrong_department'
+			WHEN b.mode = 'delta' AND coalesce(f.event, '') = '' THEN 'missing_event'
+			WHEN b.mode = 'delta' AND f.event NOT IN ('add', 'exit', 'change') THEN 'unknown_event'
+			WHEN b.mode = 'snapshot' AND coalesce(f.event, '') NOT IN ('', 'add') THEN 'event_in_snapshot'
+			WHEN b.mode = 'delta' AND f.raw_date IS NULL THEN 'missing_date'
+			WHEN f.eff_date > m_end THEN 'date_after_period'
+			WHEN f.eff_date < medaid.cnid_birth_date(f.id) THEN 'date_before_birth'
+			WHEN coalesce(f.region, '') = '' THEN 'missing_region'
+			WHEN f.region !~ '^[0-9]{6}$' THEN 'invalid_region'
+		   END AS reason,
+		   NULL::text AS outcome
+	FROM (SELECT s.row_no, s.name AS raw_name, s.id_number AS raw_id, s.category AS raw_category,
+				 s.event AS raw_event, s.event_date AS raw_date, s.region AS raw_region,
+				 medaid.normalize_name(s.name) AS name,
+				 medaid.cnid_try(s.id_number) AS id,
+				 medaid.category_from_text(s.category) AS category,
+				 lower(btrim(s.event)) AS event,
+				 CASE WHEN b.mode = 'snapshot' THEN coalesce(s.event_date, m_start) ELSE s.event_date END AS eff_date,
+				 btrim(s.region) AS region
+		  FROM medaid.roster_staging s
+		  WHERE s.batch_id = b.batch_id) f;
+	UPDATE medaid_judged SET outcome = 'anomaly' WHERE reason IS NOT NULL;
+	rows_staged := (SELECT count(*) FROM medaid_judged);
+	IF b.mode = 'snapshot' AND NOT EXISTS (SELECT FROM medaid_judged WHERE outcome IS NULL) THEN
+		RAISE EXCEPTION 'snapshot batch % has no acceptable rows (% staged)', b.batch_id, rows_staged
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+				  DETAIL = 'A snapshot ends every category of the department it omits; an empty or wholly rejected snapshot would end them all.',
+				  HINT = 'Check the file loaded into roster_staging for this batch; nothing was applied.';
+	END IF;
+	CREATE INDEX ON medaid_judged (id);
+	ANALYZE medaid_judged;
+
+	-- a name that differs from the one held for the ID
+	UPDATE medaid_judged j SET outcome = 'anomaly', reason = 'name_mismatch'
+	FROM medaid.person p
+	WHERE j.outcome IS NULL AND p.id_number OPERATOR(medaid.=) j.id AND p.name <> j.name;
+	-- for a new ID, its first acceptable row (by date, then row) sets the name
+	UPDATE medaid_judged j SET outcome = 'anomaly', reason = 'name_mismatch'
+	FROM (SELECT DISTINCT ON (x.id) x.id, x.name
+		  FROM medaid_judged x WHERE x.outcome IS NULL
+		  ORDER BY x.id, x.eff_date, x.row_no) first_row
+	WHERE j.outcome IS NULL AND j.id OPERATOR(medaid.=) first_row.id AND j.name <> first_row.name;
+
+	-- rows naming the same person, category, event and date are one event
+	UPDATE medaid_judged j SET outcome = 'duplicate', reason = 'duplicate_row'
+	FROM (SELECT x.row_no,
+				 row_number() OVER (PARTITION BY x.id, x.category,
+									CASE WHEN b.mode = 'delta' THEN x.event END,
+									CASE WHEN b.mode = 'delta' THEN x.eff_date END
+									ORDER BY x.eff_date, x.row_no) AS n
+		  FROM medaid_judged x WHERE x.outcome IS NULL) dup
+	WHERE j.row_no = dup.row_no AND dup.n > 1;
+
+	IF b.mode = 'delta' THEN
+		FOR r IN SELECT * FROM medaid_judged WHERE outcome IS NULL ORDER BY eff_date, row_no LOOP
+			d := r.eff_date;
+			ev_outcome := 'applied';
+			ev_reason := r.event;
+			IF r.event = 'add' THEN
+				IF EXISTS (SELECT FROM medaid.category_period p
+						   WHERE p.id_number OPERATOR(medaid.=) r.id AND p.category OPERATOR(medaid.=) r.category
+							 AND p.valid_from <= d AND (p.valid_to IS NULL OR p.valid_to > d)) THEN
+					ev_outcome := 'duplicate';
+					ev_reason := 'already_active';
+				END IF;
+			ELSIF r.event = 'exit' THEN
+				IF NOT EXISTS (SELECT FROM medaid.category_period p
+							   WHERE p.id_number OPERATOR(medaid.=) r.id AND p.category OPERATOR(medaid.=) r.category) THEN
+					ev_outcome := 'anomaly';
+					ev_reason := 'exit_never_held';
+				ELSE
+					UPDATE medaid.category_period p
+					SET valid_to = d, ended_batch_id = b.batch_id, ended_row_no = r.row_no
+					WHERE p.id_number OPERATOR(medaid.=) r.id AND p.category OPERATOR(medaid.=) r.category
+					  AND p.valid_from <= d AND (p.valid_to IS NULL OR p.valid_to > d);
+					IF NOT FOUND THEN
+						ev_outcome := 'duplicate';
+						ev_reason := 'not_active';
+					END IF;
+				END IF;
+			ELSE
+				-- change: the person's other categories from this department end at d
+				UPDATE medaid.category_period p
+				SET valid_to = d, ended_batch_id = b.batch_id, ended_row_no = r.row_no
+				WHERE p.id_number OPERATOR(medaid.=) r.id AND p.dept = b.dept
+				  AND p.category OPERATOR(medaid.<>) r.category
+				  AND p.valid_from <= d AND (p.valid_to IS NULL OR p.valid_to > d);
+				GET DIAGNOSTICS n_ended = ROW_COUNT;
+				was_active := EXISTS (SELECT FROM medaid.category_period p
+									  WHERE p.id_number OPERATOR(medaid.=) r.id AND p.category OPERATOR(medaid.=) r.category
+										AND p.valid_from <= d AND (p.valid_to IS NULL OR p.valid_to > d));
+				IF was_active AND n_ended = 0 THEN
+					ev_outcome := 'duplicate';
+					ev_reason := 'already_active';
+				END IF;
+			END IF;
+
+			IF ev_outcome = 'applied' AND r.event IN ('add', 'change') AND NOT coalesce(was_active AND r.event = 'change', false) THEN
+				INSERT INTO medaid.person AS p (id_number, name, region, first_batch_id, first_row_no, last_batch_id, last_row_no)
+				VALUES (r.id, r.name, r.region, b.batch_id, r.row_no, b.batch_id, r.row_no)
+				ON CONFLICT (id_number) DO NOTHING;
+				INSERT INTO medaid.category_period (id_number, category, dept, valid_from, valid_to,
+													started_batch_id, started_row_no)
+				VALUES (r.id, r.category, b.dept, d,
+						(SELECT min(p.valid_from) FROM medaid.category_period p
+						 WHERE p.id_number OPERATOR(medaid.=) r.id AND p.category OPERATOR(medaid.=) r.category
+						   AND p.valid_from > d),
+						b.batch_id, r.row_no);
+			END IF;
+			IF ev_outcome = 'applied' THEN
+				UPDATE medaid.person p SET region = r.region, last_batch_id = b.batch_id, last_row_no = r.row_no
+				WHERE p.id_number OPERATOR(medaid.=) r.id;
+				INSERT INTO medaid.roster_change (batch_id, row_no, id_number, category, change, effective_date, region)
+				VALUES (b.batch_id, r.row_no, r.id, r.category, r.event, d, r.region);
+			END IF;
+			UPDATE medaid_judged j SET outcome = ev_outcome, reason = ev_reason WHERE j.row_no = r.row_no;
+			was_active := NULL;
+		END LOOP;
+		exits := 0;
+	ELSE
+		-- snapshot: a row for a category held on the month's last day confirms it
+		UPDATE medaid_judged j SET outcome = 'duplicate', reason = 'unchanged'
+		FROM medaid.category_period p
+		WHERE j.outcome IS NULL AND p.id_number OPERATOR(medaid.=) j.id AND p.category OPERATOR(medaid.=) j.category
+		  AND p.valid_from <= m_end AND (p.valid_to IS NULL OR p.valid_to > m_end);
+
+		-- categories of the department the snapshot omits end on the first day
+		-- of the next month; a person whose rows are all anomalies keeps them
+		WITH kept AS (
+			SELECT DISTINCT x.id, x.category FROM medaid_judged x WHERE x.outcome IS DISTINCT FROM 'anomaly'
+		), anomalous_only AS (
+			SELECT x.id FROM medaid_judged x WHERE x.id IS NOT NULL
+			GROUP BY x.id HAVING bool_and(x.outcome = 'anomaly')
+		), ended AS (
+			UPDATE medaid.category_period p
+			SET valid_to = m_next, ended_batch_id = b.batch_id, ended_row_no = NULL
+			WHERE p.dept = b.dept AND p.valid_from <= m_end AND (p.valid_to IS NULL OR p.valid_to > m_next)
+			  AND NOT EXISTS (SELECT FROM kept k WHERE k.id OPERATOR(medaid.=) p.id_number AND k.category OPERATOR(medaid.=) p.category)
+			  AND NOT EXISTS (SELECT FROM anomalous_only a WHERE a.id OPERATOR(medaid.=) p.id_number)
+			RETURNING p.id_number, p.category
+		)
+		INSERT INTO medaid.roster_change (batch_id, row_no, id_number, category, change, effective_date, region)
+		SELECT b.batch_id, NULL, e.id_number, e.category, 'exit', m_next, pe.region
+		FROM ended e JOIN medaid.person pe ON pe.id_number OPERATOR(medaid.=) e.id_number;
+		GET DIAGNOSTICS exits = ROW_COUNT;
+
+		-- a row for a category not held starts it on its date
+		INSERT INTO medaid.person (id_number, name, region, first_batch_id, first_row_no, last_batch_id, last_row_no)
+		SELECT DISTINCT ON (j.id) j.id, j.name, j.region, b.batch_id, j.row_no, b.batch_id, j.row_no
+		FROM medaid_judged j WHERE j.outcome IS NULL
+		ORDER BY j.id, j.eff_date, j.row_no
+		ON CONFLICT (id_number) DO NOTHING;
+		INSERT INTO medaid.category_period (id_number, category, dept, valid_from, valid_to,
+											started_batch_id, started_row_no)
+		SELECT j.id, j.category, b.dept, st.start,
+			   (SELECT min(p.valid_from) FROM medaid.category_period p
+				WHERE p.id_number OPERATOR(medaid.=) j.id AND p.category OPERATOR(medaid.=) j.category
+				  AND p.valid_from > st.start),
+			   b.batch_id, j.row_no
+		FROM medaid_judged j
+		CROSS JOIN LATERAL (
+			SELECT coalesce((SELECT max(p.valid_to) FROM medaid.category_period p
+							 WHERE p.id_number OPERATOR(medaid.=) j.id AND p.category OPERATOR(medaid.=) j.category
+							   AND p.valid_from <= j.eff_date AND p.valid_to > j.eff_date),
+							j.eff_date) AS start) st
+		WHERE j.outcome IS NULL;
+		INSERT INTO medaid.roster_change (batch_id, row_no, id_number, category, change, effective_date, region)
+		SELECT b.batch_id, j.row_no, j.id, j.category, 'add', j.eff_date, j.region
+		FROM medaid_judged j WHERE j.outcome IS NULL;
+		UPDATE medaid.person p SET region = l.region, last_batch_id = b.batch_id, last_row_no = l.row_no
+		FROM (SELECT DISTINCT ON (j.id) j.id, j.region, j.row_no
+			  FROM medaid_judged j WHERE j.outcome IS NULL
+			  ORDER BY j.id, j.eff_date DESC, j.row_no DESC) l
+		WHERE p.id_number OPERATOR(medaid.=) l.id;
+		UPDATE medaid_judged SET outcome = 'applied', reason = 'add' WHERE outcome IS NULL;
+	END IF;
+
+	INSERT INTO medaid.roster_result (batch_id, row_no, outcome, reason, id_number, category)
+	SELECT b.batch_id, j.row_no, j.outcome, j.reason, j.id, j.category FROM medaid_judged j;
+
+	INSERT INTO medaid.anomaly_return (batch_id, row_no, dept, reason, id_number, id_masked, name,
+									   category, event, event_date, region)
+	SELECT b.batch_id, j.row_no, b.dept, j.reason, j.id,
+		   CASE WHEN j.raw_id IS NOT NULL THEN medaid.cnid_mask(j.raw_id) END,
+		   j.raw_name, j.raw_category, j.raw_event, j.raw_date, j.raw_region
+	FROM medaid_judged j WHERE j.outcome = 'anomaly';
+
+	-- a later accepted row of the same department corrects an open anomaly:
+	-- by ID, or, where the ID was not valid, by name and region
+	UPDATE medaid.anomaly_return a
+	SET closed_at = now(), closed_by_batch_id = b.batch_id, closed_by_row_no = c.row_no
+	FROM (SELECT DISTINCT ON (j.id) j.id, j.row_no FROM medaid_judged j
+		  WHERE j.outcome IN ('applied', 'duplicate') ORDER BY j.id, j.row_no) c
+	WHERE a.closed_at IS NULL AND a.dept = b.dept AND a.batch_id < b.batch_id
+	  AND a.id_number OPERATOR(medaid.=) c.id;
+	UPDATE medaid.anomaly_return a
+	SET closed_at = now(), closed_by_batch_id = b.batch_id, closed_by_row_no = c.row_no
+	FROM (SELECT DISTINCT ON (j.name, j.region) j.name, j.region, j.row_no FROM medaid_judged j
+		  WHERE j.outcome IN ('applied', 'duplicate') ORDER BY j.name, j.region, j.row_no) c
+	WHERE a.closed_at IS NULL AND a.dept = b.dept AND a.batch_id < b.batch_id AND a.id_number IS NULL
+	  AND medaid.normalize_name(a.name) = c.name AND btrim(a.region) = c.region;
+
+	SELECT count(*) FILTER (WHERE j.outcome = 'applied'),
+		   count(*) FILTER (WHERE j.outcome = 'duplicate'),
+		   count(*) FILTER (WHERE j.outcome = 'anomaly'),
+		   count(*) FILTER (WHERE j.outcome IS NULL)
+	INTO applied, duplicates, anomalies, n_accepted
+	FROM medaid_judged j;
+	IF n_accepted <> 0 OR applied + duplicates + anomalies <> rows_staged THEN
+		RAISE EXCEPTION 'reconcile left % of % rows of batch % without an outcome', n_accepted, rows_staged, b.batch_id
+			USING ERRCODE = 'internal_error';
+	END IF;
+	UPDATE medaid.batch x
+	SET reconciled_at = now(), reconciled_by = session_user, rows_staged = reconcile.rows_staged,
+		applied = reconcile.applied, duplicates = reconcile.duplicates,
+		anomalies = reconcile.anomalies, exits = reconcile.exits
+	WHERE x.batch_id = b.batch_id;
+	DROP TABLE pg_temp.medaid_judged;
+	already_reconciled := false;
+END
+$$;
+COMMENT ON FUNCTION medaid.reconcile(bigint) IS
+'judge and apply every staged row of a batch once (SPEC §7): returns applied, duplicates, anomalies, exits (categories a snapshot ended by omission), rows_staged, and already_reconciled when called again (which changes nothing); all or nothing';
+
+CREATE FUNCTION medaid.category_on(id medaid.cnid, d date) RETURNS medaid.category
+	LANGUAGE sql STABLE PARALLEL SAFE
+	AS $$
+	SELECT medaid.best_category(p.category, medaid.category_rank(p.category, pe.region, d))
+	FROM medaid.category_period p
+	JOIN medaid.person pe ON pe.id_number OPERATOR(medaid.=) p.id_number
+	WHERE p.id_number OPERATOR(medaid.=) id
+	  AND p.valid_from OPERATOR(pg_catalog.<=) d
+	  AND (p.valid_to IS NULL OR p.valid_to OPERATOR(pg_catalog.>) d)
+$$;
+COMMENT ON FUNCTION medaid.category_on(medaid.cnid, date) IS
+'the most favourable category a person holds on a date (the region''s configured order, else the default), or NULL';
+
+CREATE FUNCTION medaid.category_timeline(id medaid.cnid)
+	RETURNS TABLE (valid_from date, valid_to date, category medaid.category)
+	LANGUAGE sql STABLE PARALLEL SAFE
+	AS $$
+	WITH bounds AS (
+		SELECT DISTINCT b.d
+		FROM medaid.category_period p,
+			 LATERAL (VALUES (p.valid_from), (p.valid_to)) AS b(d)
+		WHERE p.id_number OPERATOR(medaid.=) id AND b.d IS NOT NULL
+		  AND (p.valid_to IS NULL OR p.valid_to OPERATOR(pg_catalog.>) p.valid_from)
+	), segments AS (
+		SELECT s.d AS seg_from, pg_catalog.lead(s.d) OVER (ORDER BY s.d) AS seg_to
+		FROM bounds s
+	), best AS (
+		SELECT g.seg_from, g.seg_to, medaid.category_on(id, g.seg_from) AS category
+		FROM segments g
+	), runs AS (
+		SELECT x.*, pg_catalog.count(*) FILTER (WHERE x.starts) OVER (ORDER BY x.seg_from) AS run
+		FROM (SELECT e.*, e.category IS DISTINCT FROM pg_catalog.lag(e.category) OVER (ORDER BY e.seg_from) AS starts
+			  FROM best e) x
+	)
+	SELECT pg_catalog.min(r.seg_from), (pg_catalog.array_agg(r.seg_to ORDER BY r.seg_from DESC))[1], r.category
+	FROM runs r
+	WHERE r.category IS NOT NULL
+	GROUP BY r.run, r.category
+	ORDER BY 1
+$$;
+COMMENT ON FUNCTION medaid.category_timeline(medaid.cnid) IS
+'a person''s whole timeline of most favourable category: periods (valid_from, valid_to NULL when open) in which category_on is the same';
+
+-- Monthly review by county staff (每月10号前复核上月数据)
+CREATE TABLE medaid.monthly_review (
+	region text NOT NULL CHECK (region ~ '^[0-9]{6}$'),
+	month date NOT NULL CHECK (month OPERATOR(pg_catalog.=) pg_catalog.date_trunc('month', month)::date),
+	reviewed_by name NOT NULL DEFAULT SESSION_USER,
+	reviewed_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	note text,
+	PRIMARY KEY (region, month)
+);
+COMMENT ON TABLE medaid.monthly_review IS 'sign-offs of the monthly review of a county''s new, exited and changed records';
+COMMENT ON COLUMN medaid.monthly_review.region IS 'the county';
+COMMENT ON COLUMN medaid.monthly_review.month IS 'the month reviewed (first day): the period of the batches whose changes were reviewed';
+COMMENT ON COLUMN medaid.monthly_review.reviewed_by IS 'who signed off';
+COMMENT ON COLUMN medaid.monthly_review.reviewed_at IS 'when';
+COMMENT ON COLUMN medaid.monthly_review.note IS 'the reviewer''s note';
+
+CREATE VIEW medaid.review_status AS
+	SELECT c.region, c.month, c.adds, c.exits, c.changes,
+		   (c.month + interval '1 month' + interval '9 days')::date AS due_on,
+		   r.reviewed_at, r.reviewed_by,
+		   r.reviewed_at IS NULL AND CURRENT_DATE >= (c.month + interval '1 month' + interval '9 days')::date AS overdue
+	FROM (SELECT ch.region, b.period AS month,
+				 count(*) FILTER (WHERE ch.change = 'add') AS adds,
+				 count(*) FILTER (WHERE ch.change = 'exit') AS exits,
+				 count(*) FILTER (WHERE ch.change = 'change') AS changes
+		  FROM medaid.roster_change ch JOIN medaid.batch b ON b.batch_id = ch.batch_id
+		  GROUP BY ch.region, b.period) c
+	LEFT JOIN medaid.monthly_review r ON r.region = c.region AND r.month = c.month;
+COMMENT ON VIEW medaid.review_status IS
+'per county and month: the adds, exits and changes reconciliation made, the review due before the 10th of the next month, whether it was done, and which counties are overdue';
+COMMENT ON COLUMN medaid.review_status.region IS 'the county';
+COMMENT ON COLUMN medaid.review_status.month IS 'the month of the batches (first day)';
+COMMENT ON COLUMN medaid.review_status.adds IS 'categories started';
+COMMENT ON COLUMN medaid.review_status.exits IS 'categories ended (exits and snapshot omissions)';
+COMMENT ON COLUMN medaid.review_status.changes IS 'changes of category';
+COMMENT ON COLUMN medaid.review_status.due_on IS 'the 10th of the next month: the review is due before it';
+COMMENT ON COLUMN medaid.review_status.reviewed_at IS 'when it was signed off; NULL if not yet';
+COMMENT ON COLUMN medaid.review_status.reviewed_by IS 'who signed off';
+COMMENT ON COLUMN medaid.review_status.overdue IS 'not signed off and the 10th has come';
+
+CREATE FUNCTION medaid.mark_reviewed(region text, month date, note text DEFAULT NULL)
+	RETURNS medaid.monthly_review
+	LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp
+	AS $$
+#variable_conflict use_column
+DECLARE
+	result medaid.monthly_review;
+BEGIN
+	IF region IS NULL OR region !~ '^[0-9]{6}$' THEN
+		RAISE EXCEPTION 'invalid county code: %', coalesce(quote_literal(region), 'NULL')
+			USING ERRCODE = 'invalid_parameter_value', DETAIL = 'A county code has 6 digits.';
+	END IF;
+	IF month IS NULL OR NOT isfinite(month) THEN
+		RAISE EXCEPTION 'invalid month: %', coalesce(month::text, 'NULL')
+			USING ERRCODE = 'invalid_parameter_value', DETAIL = 'Give any day of the month reviewed.';
+	END IF;
+	INSERT INTO medaid.monthly_review AS m (region, month, note)
+	VALUES (mark_reviewed.region, date_trunc('month', mark_reviewed.month)::date, mark_reviewed.note)
+	ON CONFLICT (region, month) DO UPDATE
+		SET reviewed_by = SESSION_USER, reviewed_at = now(), note = EXCLUDED.note
+	RETURNING m.* INTO result;
+	RETURN result;
+END
+$$;
+COMMENT ON FUNCTION medaid.mark_reviewed(text, date, text) IS
+'sign off a county''s review of a month (who and when are recorded; signing again updates them)';

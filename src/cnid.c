@@ -489,3 +489,11 @@ cnid_age(PG_FUNCTION_ARGS)
 		age--;
 	PG_RETURN_INT32(age);
 }
+
+PG_FUNCTION_INFO_V1(cnid_body);
+/* The 17-digit body as bigint (the check character is derived from it). */
+Datum
+cnid_body(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT64(PG_GETARG_CNID(0));
+}
