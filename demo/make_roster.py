@@ -1,8 +1,14 @@
 #!/usr/bin/env python3
-"""Generate demo/roster_messy.csv: a civil-affairs roster push with the
-mess real rosters have (deterministic; synthetic people only).
+"""Generate the demo rosters (deterministic; synthetic people only):
 
-Rerun with: python3 demo/make_roster.py > demo/roster_messy.csv
+- demo/roster_civil_2026-10.csv: civil affairs' October delta push, with
+  the mess real rosters have (15-digit, full-width, spaced IDs, typos, the
+  same person twice, the same ID under two names, late rows);
+- demo/roster_rural_2026-10.csv: rural revitalisation's October delta
+  push, some people also on the civil-affairs roster;
+- demo/roster_civil_2026-11.csv: civil affairs' November snapshot.
+
+Rerun with: python3 demo/make_roster.py
 """
 import csv
 import random
@@ -98,7 +104,53 @@ for nm, body, full in [p for p in people if "·" in p[0]][:6]:
 for nm, body, full in rng.sample(people, 8):
     rows.append([name(), full, body[:6]])
 
-w = csv.writer(sys.stdout, lineterminator="\n")
-w.writerow(["row_no", "name", "id_number", "category", "event", "event_date", "region"])
-for i, (nm, raw, county) in enumerate(rows, 1):
-    w.writerow([i, nm, raw, rng.choice(CATEGORIES), "add", f"2026-10-{rng.randint(1, 31):02d}", county])
+HEADER = ["row_no", "name", "id_number", "category", "event", "event_date", "region"]
+
+
+def write(path, out_rows):
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(HEADER)
+        for i, row in enumerate(out_rows, 1):
+            w.writerow([i] + row)
+
+
+civil = []
+for nm, raw, county in rows:
+    # a few late rows: the department decided months ago
+    month = 10 if rng.random() > 0.05 else rng.randint(3, 9)
+    civil.append([nm, raw, rng.choice(CATEGORIES), "add", f"2026-{month:02d}-{rng.randint(1, 28):02d}", county])
+write("demo/roster_civil_2026-10.csv", civil)
+
+# rural: its own people, and some civil-affairs recipients also monitored
+rural = []
+for nm, body, full in rng.sample(people, 60):
+    rural.append([nm, full, rng.choice(["jiance", "fanpin", "防止返贫监测帮扶对象"]), "add",
+                  f"2026-10-{rng.randint(1, 28):02d}", body[:6]])
+for _ in range(140):
+    body, full = person()
+    rural.append([name(), full, rng.choice(["jiance", "jiance", "fanpin"]), "add",
+                  f"2026-10-{rng.randint(1, 28):02d}", body[:6]])
+rural.append([people[0][0], people[0][2], "dibao", "add", "2026-10-03", people[0][1][:6]])  # wrong department
+rural.append(["", people[1][2], "jiance", "add", "2026-10-03", people[1][1][:6]])          # no name
+write("demo/roster_rural_2026-10.csv", rural)
+
+# November snapshot of civil affairs: most confirmed, some dropped, some
+# changed category, some new
+snapshot = []
+for nm, raw, county in rows[:600]:
+    r = rng.random()
+    if r < 0.05:
+        continue                                   # omitted: exits
+    cat = rng.choice(CATEGORIES) if r < 0.10 else None
+    snapshot.append([nm, raw, cat, "", "", county])
+for _ in range(25):
+    body, full = person()
+    snapshot.append([name(), full, rng.choice(CATEGORIES), "", f"2026-11-{rng.randint(1, 28):02d}", body[:6]])
+# categories as first sent, so confirmed rows carry the October category
+first_cat = {}
+for nm, raw, cat, ev, d, county in civil:
+    first_cat.setdefault(raw, cat)
+snapshot = [[nm, raw, cat if cat else first_cat.get(raw, "dibao"), ev, d, county]
+            for nm, raw, cat, ev, d, county in snapshot]
+write("demo/roster_civil_2026-11.csv", snapshot)
