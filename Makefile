@@ -17,6 +17,11 @@ REGRESS = $(sort $(patsubst test/%.sql,%,$(wildcard test/*.sql)))
 REGRESS_OPTS = --inputdir=build/regress --outputdir=build/regress \
 	--load-extension=$(EXTENSION) --encoding=UTF8
 
+# isolation tests: test/isolation/*.spec, expected output in expected/
+ISOLATION = $(sort $(patsubst test/isolation/%.spec,%,$(wildcard test/isolation/*.spec)))
+ISOLATION_OPTS = --inputdir=build/isolation --outputdir=build/isolation \
+	--load-extension=$(EXTENSION) --encoding=UTF8
+
 EXTRA_CLEAN = build
 
 PG_CONFIG ?= pg_config
@@ -31,7 +36,12 @@ build/regress/sql build/regress/expected:
 	ln -sfn ../../test build/regress/sql
 	ln -sfn ../../expected build/regress/expected
 
-installcheck: build/regress/sql build/regress/expected
+build/isolation/specs build/isolation/expected:
+	mkdir -p build/isolation
+	ln -sfn ../../test/isolation build/isolation/specs
+	ln -sfn ../../expected build/isolation/expected
+
+installcheck: build/regress/sql build/regress/expected build/isolation/specs build/isolation/expected
 
 # The parser's own unit test and fuzzer: plain C, no server needed.
 CORE_SRC = src/cnid_parse.c src/name_normalize.c
