@@ -71,7 +71,7 @@ SELECT ok((SELECT NOT proisstrict FROM pg_proc WHERE oid = 'medaid.cnid_check(te
 
 -- configuration tables are kept by pg_dump
 SELECT set_eq($$SELECT c.relnamespace::regnamespace || '.' || c.relname FROM pg_extension e, unnest(e.extconfig) x JOIN pg_class c ON c.oid = x WHERE e.extname = 'medaid'$$,
-			  ARRAY['medaid.region', 'medaid.category_favourability'], 'configuration tables registered with pg_extension_config_dump');
+			  ARRAY['medaid.region', 'medaid.category_favourability', 'medaid.batch_id_seq', 'medaid.category_period_id_seq', 'medaid.batch', 'medaid.roster_staging', 'medaid.person', 'medaid.category_period', 'medaid.roster_result', 'medaid.roster_change', 'medaid.anomaly_return', 'medaid.monthly_review'], 'every table and sequence with data is kept by pg_dump');
 
 SELECT * FROM finish();
 ROLLBACK;
