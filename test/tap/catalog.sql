@@ -1,12 +1,7 @@
 -- The installed catalog: the public names of SPEC §8 that exist so far, a
 -- comment on every object, volatility labelled honestly, configuration
 -- tables registered for pg_dump.
-\set ON_ERROR_STOP 1
-\set QUIET 1
-SET client_min_messages = warning;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION IF NOT EXISTS medaid;
-SET search_path = public, medaid;
+\i test/support/tap_setup.sql
 BEGIN;
 SELECT plan(20);
 

@@ -1,12 +1,7 @@
 -- medaid's C parser agrees with an independent PL/pgSQL implementation of
 -- the same rules (test/support/cnid_check_plpgsql.sql) on random messy input,
 -- and its results keep the properties the type promises.
-\set ON_ERROR_STOP 1
-\set QUIET 1
-SET client_min_messages = warning;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION IF NOT EXISTS medaid;
-SET search_path = public, medaid;
+\i test/support/tap_setup.sql
 BEGIN;
 \i test/support/cnid_check_plpgsql.sql
 SELECT plan(9);

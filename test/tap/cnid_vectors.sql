@@ -1,11 +1,6 @@
 -- ID numbers from other validators' own test suites (test/data/id_vectors.csv,
 -- sources in test/data/ID_VECTORS.md) give the verdict medaid's rules give.
-\set ON_ERROR_STOP 1
-\set QUIET 1
-SET client_min_messages = warning;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION IF NOT EXISTS medaid;
-SET search_path = public, medaid;
+\i test/support/tap_setup.sql
 BEGIN;
 CREATE TEMP TABLE vectors (raw text, valid boolean, canonical text, reason text, source text);
 \copy vectors FROM 'test/data/id_vectors.csv' WITH (FORMAT csv, HEADER)
