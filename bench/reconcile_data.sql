@@ -16,7 +16,9 @@
 --   missing_name   0.125% name NULL or blank                   anomaly (missing_name)
 --   name_mismatch  0.125% a different name                     anomaly (name_mismatch)
 --   new            1.0%  people i = rows .. rows*1.01-1        applied (add)
--- A person whose only row is an anomaly keeps their category (no exit).
+-- A person whose only row is an anomaly with a valid ID keeps their
+-- category (no exit); a row whose ID is invalid (bad_check) names nobody, so
+-- that person counts as omitted and exits.
 -- Categories: 82% dibao, 9% dibao_edge, 5% tekun, 4% zhongbing, written as
 -- the slug on 70% of rows and as the Chinese name on 30%.  Changed and new
 -- rows carry an event_date in February on half of them (else empty =
@@ -106,7 +108,7 @@ SELECT :rows, k, v::text FROM (
 	SELECT count(*) FILTER (WHERE kind IN ('changed', 'new')) AS applied,
 		   count(*) FILTER (WHERE kind IN ('unchanged', 'cosmetic')) AS duplicates,
 		   count(*) FILTER (WHERE kind IN ('bad_check', 'missing_name', 'name_mismatch')) AS anomalies,
-		   count(*) FILTER (WHERE kind IN ('omitted', 'changed')) AS exits,
+		   count(*) FILTER (WHERE kind IN ('omitted', 'changed', 'bad_check')) AS exits,
 		   count(*) FILTER (WHERE kind <> 'omitted') AS rows_staged
 	FROM medaid_bench.people) e,
 	LATERAL (VALUES ('expect_applied', applied), ('expect_duplicates', duplicates),

@@ -63,3 +63,20 @@ CREATE TABLE medaid_bench.snap (
 	region text,
 	PRIMARY KEY (month, row_no)
 );
+
+-- reconcile's statements as pg_stat_statements saw them (when it is loaded).
+CREATE TABLE medaid_bench.stmt (
+	rows bigint NOT NULL,
+	label text NOT NULL,
+	toplevel boolean,
+	calls bigint,
+	total_ms float8,
+	nrows bigint,
+	temp_written_blks bigint,
+	shared_hit_blks bigint,
+	shared_read_blks bigint,
+	shared_dirtied_blks bigint,
+	wal_bytes numeric,
+	jit_ms float8,
+	query text
+);

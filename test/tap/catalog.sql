@@ -3,7 +3,7 @@
 -- tables registered for pg_dump.
 \i test/support/tap_setup.sql
 BEGIN;
-SELECT plan(20);
+SELECT plan(21);
 
 SELECT has_schema('medaid');
 SELECT has_type('medaid', 'cnid', 'type cnid');
@@ -70,6 +70,14 @@ SELECT is_empty($$
 	WHERE c.relnamespace = 'medaid'::regnamespace AND c.relkind IN ('r', 'p', 'S')
 	  AND c.oid <> ALL ((SELECT extconfig FROM pg_extension WHERE extname = 'medaid')::oid[])$$,
 	'every table and sequence of medaid is registered with pg_extension_config_dump, so pg_dump keeps its rows');
+
+-- and the install script puts no rows in them: a restore would collide
+SELECT is_empty($$
+	SELECT c.relname FROM pg_class c
+	WHERE c.oid = ANY ((SELECT extconfig FROM pg_extension WHERE extname = 'medaid')::oid[])
+	  AND c.relkind IN ('r', 'p')
+	  AND (xpath('/row/n/text()', query_to_xml(format('SELECT count(*) AS n FROM %s', c.oid::regclass), false, true, '')))[1]::text::int > 0$$,
+	'a fresh install leaves every table kept by pg_dump empty');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -1,0 +1,375 @@
+/*
+ * burden.c
+ *		annual_burden(settle_date, burden, threshold): a person's net
+ *		personal burden over a set of settlements, and the first day on
+ *		which the running total exceeded the threshold.
+ *
+ * The state keeps one entry per settlement day with the net amount of that
+ * day in integer fen, so the result does not depend on input order: the
+ * final function sorts the days and runs the total.  The state is internal,
+ * with combine, serialize and deserialize functions, so the aggregate runs
+ * in parallel workers; the final function leaves the state usable, so it is
+ * safe in window frames.
+ */
+#include "medaid.h"
+
+#include "access/htup_details.h"
+#include "funcapi.h"
+#include "libpq/pqformat.h"
+#include "utils/builtins.h"
+#include "utils/date.h"
+#include "utils/numeric.h"
+
+#define BURDEN_SERIAL_VERSION 1
+#define BURDEN_MAX_FEN INT64CONST(100000000000000000)	/* 10^15 yuan */
+
+typedef struct BurdenDay
+{
+	int32		day;			/* DateADT */
+	int64		fen;			/* net amount of the day, in fen */
+} BurdenDay;
+
+typedef struct BurdenState
+{
+	int64		settlements;	/* rows counted */
+	bool		has_threshold;
+	int64		threshold_fen;
+	bool		sorted;			/* days ascending and distinct */
+	int32		ndays;
+	int32		maxdays;
+	BurdenDay  *days;
+} BurdenState;
+
+/*
+ * Yuan -> fen.  Amounts carry at most two decimals (SPEC §7): more is an
+ * error.  A threshold may carry more (ratio × income); for it, floor is
+ * set and the result is the largest whole fen not above it, so that for
+ * whole fen b, b > threshold exactly when b > the result.
+ */
+static int64
+numeric_to_fen(Numeric num, const char *what, bool floor)
+{
+	bool		inexact = false;
+	char	   *s;
+	const char *p;
+	bool		neg = false;
+	int64		whole = 0;
+	int			frac = 0;
+	int			ndec = 0;
+
+	if (numeric_is_nan(num) || numeric_is_inf(num))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be a finite amount", what)));
+	s = DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(num)));
+	p = s;
+	if (*p == '-')
+	{
+		neg = true;
+		p++;
+	}
+	for (; *p >= '0' && *p <= '9'; p++)
+	{
+		if (whole > BURDEN_MAX_FEN / 1000)
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("%s %s is out of range", what, s)));
+		whole = whole * 10 + (*p - '0');
+	}
+	if (*p == '.')
+	{
+		for (p++; *p >= '0' && *p <= '9'; p++, ndec++)
+		{
+			if (ndec < 2)
+				frac = frac * 10 + (*p - '0');
+			else if (*p != '0' && floor)
+				inexact = true;
+			else if (*p != '0')
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("%s %s has more than two decimals", what, s),
+						 errdetail("Amounts are yuan with two decimals (fen); medaid does not round them.")));
+		}
+	}
+	if (ndec == 1)
+		frac *= 10;
+	pfree(s);
+	if (neg)
+		return -(whole * 100 + frac) - (inexact ? 1 : 0);
+	return whole * 100 + frac;
+}
+
+/* fen -> numeric with two decimals, exactly. */
+static Datum
+fen_to_numeric(int64 fen)
+{
+	char		buf[32];
+	uint64		a = fen < 0 ? (uint64) (-(fen + 1)) + 1 : (uint64) fen;
+
+	snprintf(buf, sizeof(buf), "%s" UINT64_FORMAT ".%02d",
+			 fen < 0 ? "-" : "", a / 100, (int) (a % 100));
+	return DirectFunctionCall3(numeric_in, CStringGetDatum(buf),
+							   ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
+}
+
+static BurdenState *
+burden_state_new(MemoryContext cxt)
+{
+	BurdenState *st = MemoryContextAllocZero(cxt, sizeof(BurdenState));
+
+	st->maxdays = 8;
+	st->days = MemoryContextAlloc(cxt, sizeof(BurdenDay) * st->maxdays);
+	st->sorted = true;
+	return st;
+}
+
+static void
+burden_add_day(BurdenState *st, int32 day, int64 fen)
+{
+	if (st->ndays > 0 && st->days[st->ndays - 1].day == day)
+	{
+		st->days[st->ndays - 1].fen += fen;
+		return;
+	}
+	if (st->ndays > 0 && st->days[st->ndays - 1].day > day)
+		st->sorted = false;
+	if (st->ndays == st->maxdays)
+	{
+		if (st->maxdays >= (int32) (MaxAllocSize / sizeof(BurdenDay) / 2))
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("annual_burden cannot hold more than %d settlement days in one group",
+							st->maxdays)));
+		st->maxdays *= 2;
+		st->days = repalloc(st->days, sizeof(BurdenDay) * st->maxdays);
+	}
+	st->days[st->ndays].day = day;
+	st->days[st->ndays].fen = fen;
+	st->ndays++;
+}
+
+static void
+burden_set_threshold(BurdenState *st, bool has, int64 fen)
+{
+	if (!has)
+		return;
+	if (st->has_threshold && st->threshold_fen != fen)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("annual_burden got two thresholds in one group"),
+				 errdetail("The threshold is a person's for a year: %s and %s were given.",
+						   DatumGetCString(DirectFunctionCall1(numeric_out, fen_to_numeric(st->threshold_fen))),
+						   DatumGetCString(DirectFunctionCall1(numeric_out, fen_to_numeric(fen)))),
+				 errhint("Group by person and year, or pass the same threshold on every row.")));
+	st->has_threshold = true;
+	st->threshold_fen = fen;
+}
+
+static int
+burden_day_cmp(const void *a, const void *b)
+{
+	int32		x = ((const BurdenDay *) a)->day;
+	int32		y = ((const BurdenDay *) b)->day;
+
+	return x < y ? -1 : (x > y ? 1 : 0);
+}
+
+/* Sort and merge the days in place; the content (the multiset) is kept. */
+static void
+burden_normalise(BurdenState *st)
+{
+	int32		out = 0;
+
+	if (st->sorted)
+		return;
+	qsort(st->days, st->ndays, sizeof(BurdenDay), burden_day_cmp);
+	for (int32 i = 0; i < st->ndays; i++)
+	{
+		if (out > 0 && st->days[out - 1].day == st->days[i].day)
+			st->days[out - 1].fen += st->days[i].fen;
+		else
+			st->days[out++] = st->days[i];
+	}
+	st->ndays = out;
+	st->sorted = true;
+}
+
+PG_FUNCTION_INFO_V1(annual_burden_step);
+/* Transition: (state, settle_date, burden, threshold). */
+Datum
+annual_burden_step(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt;
+	BurdenState *st;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		elog(ERROR, "annual_burden_step called in non-aggregate context");
+	st = PG_ARGISNULL(0) ? burden_state_new(aggcxt) : (BurdenState *) PG_GETARG_POINTER(0);
+
+	if (!PG_ARGISNULL(3))
+		burden_set_threshold(st, true, numeric_to_fen(PG_GETARG_NUMERIC(3), "threshold", true));
+	if (!PG_ARGISNULL(1) && !PG_ARGISNULL(2))
+	{
+		DateADT		d = PG_GETARG_DATEADT(1);
+		int64		fen = numeric_to_fen(PG_GETARG_NUMERIC(2), "burden", false);
+		MemoryContext old;
+
+		if (DATE_NOT_FINITE(d))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("settle_date must be a finite date")));
+		old = MemoryContextSwitchTo(aggcxt);
+		burden_add_day(st, d, fen);
+		MemoryContextSwitchTo(old);
+		st->settlements++;
+	}
+	PG_RETURN_POINTER(st);
+}
+
+PG_FUNCTION_INFO_V1(annual_burden_combine);
+/* Combine two partial states (either may be NULL). */
+Datum
+annual_burden_combine(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt;
+	BurdenState *a;
+	BurdenState *b;
+	MemoryContext old;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		elog(ERROR, "annual_burden_combine called in non-aggregate context");
+	if (PG_ARGISNULL(1))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(PG_GETARG_POINTER(0));
+	}
+	b = (BurdenState *) PG_GETARG_POINTER(1);
+	if (PG_ARGISNULL(0))
+		a = burden_state_new(aggcxt);
+	else
+		a = (BurdenState *) PG_GETARG_POINTER(0);
+
+	burden_set_threshold(a, b->has_threshold, b->threshold_fen);
+	old = MemoryContextSwitchTo(aggcxt);
+	for (int32 i = 0; i < b->ndays; i++)
+		burden_add_day(a, b->days[i].day, b->days[i].fen);
+	MemoryContextSwitchTo(old);
+	a->settlements += b->settlements;
+	PG_RETURN_POINTER(a);
+}
+
+PG_FUNCTION_INFO_V1(annual_burden_serialize);
+/* Serialize: version, settlements, threshold, days. */
+Datum
+annual_burden_serialize(PG_FUNCTION_ARGS)
+{
+	BurdenState *st;
+	StringInfoData buf;
+
+	if (!AggCheckCallContext(fcinfo, NULL))
+		elog(ERROR, "annual_burden_serialize called in non-aggregate context");
+	st = (BurdenState *) PG_GETARG_POINTER(0);
+	pq_begintypsend(&buf);
+	pq_sendbyte(&buf, BURDEN_SERIAL_VERSION);
+	pq_sendint64(&buf, st->settlements);
+	pq_sendbyte(&buf, st->has_threshold ? 1 : 0);
+	pq_sendint64(&buf, st->threshold_fen);
+	pq_sendint32(&buf, st->ndays);
+	for (int32 i = 0; i < st->ndays; i++)
+	{
+		pq_sendint32(&buf, st->days[i].day);
+		pq_sendint64(&buf, st->days[i].fen);
+	}
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+PG_FUNCTION_INFO_V1(annual_burden_deserialize);
+/* Deserialize, checking the version and every size before trusting it. */
+Datum
+annual_burden_deserialize(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt;
+	bytea	   *b;
+	StringInfoData buf;
+	BurdenState *st;
+	int			version;
+	int32		ndays;
+	MemoryContext old;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		elog(ERROR, "annual_burden_deserialize called in non-aggregate context");
+	b = PG_GETARG_BYTEA_PP(0);
+	buf.data = VARDATA_ANY(b);
+	buf.len = VARSIZE_ANY_EXHDR(b);
+	buf.maxlen = buf.len;
+	buf.cursor = 0;
+
+	if (buf.len < 1 + 8 + 1 + 8 + 4)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("annual_burden state is too short (%d bytes)", buf.len)));
+	version = pq_getmsgbyte(&buf);
+	if (version != BURDEN_SERIAL_VERSION)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("unsupported annual_burden state version %d", version)));
+	st = burden_state_new(aggcxt);
+	st->settlements = pq_getmsgint64(&buf);
+	st->has_threshold = pq_getmsgbyte(&buf) != 0;
+	st->threshold_fen = pq_getmsgint64(&buf);
+	ndays = pq_getmsgint(&buf, 4);
+	if (ndays < 0 || st->settlements < 0 ||
+		(int64) buf.len - buf.cursor != (int64) ndays * 12)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("annual_burden state is corrupt: %d days in %d bytes", ndays, buf.len - buf.cursor)));
+	old = MemoryContextSwitchTo(aggcxt);
+	for (int32 i = 0; i < ndays; i++)
+	{
+		int32		day = pq_getmsgint(&buf, 4);
+		int64		fen = pq_getmsgint64(&buf);
+
+		burden_add_day(st, day, fen);
+	}
+	MemoryContextSwitchTo(old);
+	pq_getmsgend(&buf);
+	PG_RETURN_POINTER(st);
+}
+
+PG_FUNCTION_INFO_V1(annual_burden_final);
+/* Final: (total, first_crossed_on, settlements); the state stays usable. */
+Datum
+annual_burden_final(PG_FUNCTION_ARGS)
+{
+	BurdenState *st;
+	TupleDesc	tupdesc;
+	Datum		values[3];
+	bool		nulls[3] = {false, true, false};
+	int64		running = 0;
+	int64		total = 0;
+
+	if (!AggCheckCallContext(fcinfo, NULL))
+		elog(ERROR, "annual_burden_final called in non-aggregate context");
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	st = (BurdenState *) PG_GETARG_POINTER(0);
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "annual_burden_final must return a composite type");
+	tupdesc = BlessTupleDesc(tupdesc);
+
+	burden_normalise(st);
+	for (int32 i = 0; i < st->ndays; i++)
+	{
+		running += st->days[i].fen;
+		if (nulls[1] && st->has_threshold && running > st->threshold_fen)
+		{
+			nulls[1] = false;
+			values[1] = DateADTGetDatum(st->days[i].day);
+		}
+	}
+	total = running;
+	values[0] = fen_to_numeric(total);
+	values[2] = Int64GetDatum(st->settlements);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+}
