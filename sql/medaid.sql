@@ -837,8 +837,11 @@ BEGIN
 		  ORDER BY x.id, x.eff_date, x.row_no) first_row
 	WHERE j.outcome IS NULL AND j.id OPERATOR(medaid.=) first_row.id AND j.name <> first_row.name;
 
-	-- rows naming the same person, category, event and date are one event
-	UPDATE medaid_judged j SET outcome = 'duplicate', reason = 'duplicate_row'
+	-- rows naming the same person, category, event and date are one event:
+	-- the extra rows are duplicates (in a delta batch judged in turn, after
+	-- exit_never_held)
+	ALTER TABLE medaid_judged ADD COLUMN extra_row boolean NOT NULL DEFAULT false;
+	UPDATE medaid_judged j SET extra_row = true
 	FROM (SELECT x.row_no,
 				 row_number() OVER (PARTITION BY x.id, x.category,
 									CASE WHEN b.mode = 'delta' THEN x.event END,
@@ -846,13 +849,19 @@ BEGIN
 									ORDER BY x.eff_date, x.row_no) AS n
 		  FROM medaid_judged x WHERE x.outcome IS NULL) dup
 	WHERE j.row_no = dup.row_no AND dup.n > 1;
+	IF b.mode = 'snapshot' THEN
+		UPDATE medaid_judged SET outcome = 'duplicate', reason = 'duplicate_row' WHERE extra_row;
+	END IF;
 
 	IF b.mode = 'delta' THEN
 		FOR r IN SELECT * FROM medaid_judged WHERE outcome IS NULL ORDER BY eff_date, row_no LOOP
 			d := r.eff_date;
 			ev_outcome := 'applied';
 			ev_reason := r.event;
-			IF r.event = 'add' THEN
+			IF r.extra_row AND r.event <> 'exit' THEN
+				ev_outcome := 'duplicate';
+				ev_reason := 'duplicate_row';
+			ELSIF r.event = 'add' THEN
 				IF EXISTS (SELECT FROM medaid.category_period p
 						   WHERE p.id_number OPERATOR(medaid.=) r.id AND p.category OPERATOR(medaid.=) r.category
 							 AND p.valid_from <= d AND (p.valid_to IS NULL OR p.valid_to > d)) THEN
@@ -864,6 +873,9 @@ BEGIN
 							   WHERE p.id_number OPERATOR(medaid.=) r.id AND p.category OPERATOR(medaid.=) r.category) THEN
 					ev_outcome := 'anomaly';
 					ev_reason := 'exit_never_held';
+				ELSIF r.extra_row THEN
+					ev_outcome := 'duplicate';
+					ev_reason := 'duplicate_row';
 				ELSE
 					UPDATE medaid.category_period p
 					SET valid_to = d, ended_batch_id = b.batch_id, ended_row_no = r.row_no

@@ -128,7 +128,7 @@ $$;
 
 -- every row: what medaid said, what the model said, what was sent, and
 -- what the generator meant
-CREATE TEMP VIEW verdict AS
+CREATE TEMP TABLE verdict AS
 SELECT u.batch_no, s.row_no, o.outcome, o.reason, mo.outcome AS m_outcome, mo.reason AS m_reason,
 	   (SELECT count(*) FROM medaid.roster_outcome x WHERE x.batch_id = s.batch_id AND x.row_no = s.row_no) AS n_outcomes,
 	   s.name, s.id_number, s.category, s.event, s.event_date, s.region, i.intent, i.pid
@@ -137,6 +137,8 @@ JOIN medaid.roster_staging s ON s.batch_id = u.batch_id
 LEFT JOIN medaid.roster_outcome o ON o.batch_id = s.batch_id AND o.row_no = s.row_no
 LEFT JOIN medaid_model.outcome mo ON mo.batch_id = s.batch_id AND mo.row_no = s.row_no
 LEFT JOIN medaid_province.row_intent i ON i.batch_id = u.batch_no AND i.row_no = s.row_no;
+CREATE INDEX ON verdict (batch_no, pid);
+ANALYZE verdict;
 
 CREATE TEMP TABLE disagree AS
 SELECT * FROM verdict WHERE (outcome, reason) IS DISTINCT FROM (m_outcome, m_reason);
