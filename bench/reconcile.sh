@@ -22,8 +22,9 @@
 # BENCH_EXPLAIN (0; 1 logs the plans of reconcile's statements with
 # auto_explain, ANALYZE and BUFFERS but no per-node timing, 2 with per-node
 # timing, to bench/out/reconcile_plans_<rows>.txt; the timed run then carries
-# the instrumentation's overhead), BENCH_MEM_INTERVAL (0.1 s: RssAnon
-# sampling).
+# the instrumentation's overhead), BENCH_EXPLAIN_MIN_MS (10: plans of
+# statements faster than this are not logged, e.g. the per-row foreign-key
+# checks), BENCH_MEM_INTERVAL (0.1 s: RssAnon sampling).
 #
 # Each size: generate rows people and the two snapshot files (January: all of
 # them; February: 96.5% unchanged, 1% cosmetic variants, 1% omitted, 1%
@@ -58,12 +59,13 @@ rows=${BENCH_ROWS:-1000000}
 sweep=${BENCH_SWEEP:-0}
 seed=${BENCH_SEED:-0.42}
 explain=${BENCH_EXPLAIN:-0}
+explain_min_ms=${BENCH_EXPLAIN_MIN_MS:-10}
 if ! [[ $rows =~ ^[1-9][0-9]*$ ]] || ((rows < 400)); then
 	echo "reconcile.sh: BENCH_ROWS must be an integer >= 400, not '$rows'" >&2
 	exit 2
 fi
-if ! [[ $sweep =~ ^[01]$ && $explain =~ ^[012]$ ]]; then
-	echo "reconcile.sh: BENCH_SWEEP must be 0 or 1 and BENCH_EXPLAIN 0, 1 or 2" >&2
+if ! [[ $sweep =~ ^[01]$ && $explain =~ ^[012]$ && $explain_min_ms =~ ^[0-9]+$ ]]; then
+	echo "reconcile.sh: BENCH_SWEEP must be 0 or 1, BENCH_EXPLAIN 0, 1 or 2, BENCH_EXPLAIN_MIN_MS a number of ms" >&2
 	exit 2
 fi
 if ! [[ $seed =~ ^-?(0|1)?(\.[0-9]+)?$ ]]; then
@@ -87,6 +89,7 @@ step() { printf '[%4ds] %s\n' $((SECONDS - started)) "$*" >&2; }
 
 results=$outdir/reconcile_results.tsv # rows, key, value of every size
 : >"$results"
+rm -f "$outdir"/reconcile_statements_*.tsv "$outdir"/reconcile_plans_*.txt "$outdir"/reconcile_mem_*
 res() { awk -F '\t' -v r="$1" -v k="$2" '$1 == r && $2 == k { v = $3 } END { print v }' "$results"; }
 put() { printf '%s\t%s\t%s\n' "$1" "$2" "$3" >>"$results"; }
 
@@ -98,7 +101,7 @@ measure() { # rows label batch csv
 		((explain == 2)) && ext=on
 	fi
 	psql_db -v rows="$n" -v label="$label" -v batch="$batch" \
-		-v explain="$ex" -v explain_timing="$ext" \
+		-v explain="$ex" -v explain_timing="$ext" -v explain_min_ms="$explain_min_ms" \
 		-f "$here/reconcile_measure.sql" <"$csv" 2>"$err" || {
 		[[ $err != /dev/stderr ]] && tail -20 "$err" >&2
 		return 1
@@ -130,6 +133,19 @@ write_csv() { # month batch file
 	   TO STDOUT WITH (FORMAT csv, HEADER)" >"$3"
 }
 
+# which medaid is measured: the repository's commit, and whether the
+# installed script (make install) is the working tree's sql/medaid.sql
+code_version() {
+	local ver inst md5i md5w
+	ver=$(q "SELECT extversion FROM pg_extension WHERE extname = 'medaid'")
+	inst=$(pg_config --sharedir)/extension/medaid--$ver.sql
+	md5i=$( (md5sum "$inst" 2>/dev/null || echo '?') | cut -c1-8)
+	md5w=$( (md5sum "$here/../sql/medaid.sql" 2>/dev/null || echo '!') | cut -c1-8)
+	code="git $(git -C "$here/.." describe --always --dirty 2>/dev/null || echo '?'); installed medaid--$ver.sql md5 $md5i"
+	if [[ $md5i == "$md5w" ]]; then code+=" (= sql/medaid.sql)"; else code+=" (differs from sql/medaid.sql $md5w: run make install to measure the working tree)"; fi
+}
+code=""
+
 run_size() { # rows
 	local n=$1 t bj bf jan=$outdir/reconcile_2026-01.csv feb=$outdir/reconcile_2026-02.csv
 	step "[$n] database $db on ${PGHOST}:${PGPORT:-5432}"
@@ -137,6 +153,8 @@ run_size() { # rows
 		-c "DROP DATABASE IF EXISTS $db" \
 		-c "CREATE DATABASE $db TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C'"
 	psql_db -f "$here/reconcile_setup.sql"
+	code_version
+	put "$n" code "$code"
 
 	step "[$n] generating $n people and two snapshot files"
 	t=$SECONDS
@@ -159,7 +177,9 @@ run_size() { # rows
 	bf=$(q "SELECT medaid.open_batch('civil_affairs', '2026-02-01', 'snapshot')")
 	write_csv 2026-02-01 "$bf" "$feb"
 	step "[$n] February (measured): \\copy + reconcile against $n people"
+	put "$n" load_before "$(cut -d' ' -f1-3 /proc/loadavg)"
 	measure "$n" feb "$bf" "$feb"
+	put "$n" load_after "$(cut -d' ' -f1-3 /proc/loadavg)"
 	step "[$n] February: $(took "$n" feb)"
 
 	q "SELECT rows, key, value FROM medaid_bench.info" >>"$results"
@@ -193,6 +213,17 @@ settings=$(q "SELECT string_agg(name || ' ' || current_setting(name), ', ' ORDER
 		'jit', 'max_parallel_workers_per_gather', 'max_wal_size', 'synchronous_commit', 'autovacuum')")
 pgver=$(q "SELECT version()")
 pgss=$(q "SELECT current_setting('shared_preload_libraries') ~ 'pg_stat_statements'")
+# what PostgreSQL's settings let one reconcile hold privately: CREATE INDEX's
+# sort (maintenance_work_mem), the temp table's buffers (temp_buffers), and a
+# fixed 32 MB for caches, PL/pgSQL and executor state (sorts and hashes of
+# one statement, work_mem x hash_mem_multiplier each, fit in that too)
+allow_kb=$(q "SELECT (pg_size_bytes(current_setting('maintenance_work_mem'))
+		+ pg_size_bytes(current_setting('temp_buffers')) + 32 * 1048576) / 1024")
+code=$(res "$rows" code)
+for m in $sizes; do
+	[[ $(res "$m" code) == "$code" ]] || code+=" (CAUTION: the $m-row run measured other code: $(res "$m" code))"
+done
+allow_what="maintenance_work_mem $(q "SHOW maintenance_work_mem") + temp_buffers $(q "SHOW temp_buffers") + 32 MB"
 
 # per size: rows, copy s, reconcile s, ratio, VmHWM MB, anon MB, temp MB (February)
 table=""
@@ -223,16 +254,15 @@ done
 reasons=$(awk -F '\t' -v r="$n" '$1 == r && $2 ~ /^feb_reason_/ { sub(/^feb_reason_/, "", $2); print $2 "\t" $3 }' "$results" |
 	sort -t $'\t' -k2,2nr)
 
-# memory growth across the sweep: private memory (RssAnon) of the largest
-# size over the smallest, against the growth in rows
-mem_line=""
+# memory: reconcile's peak private memory (RssAnon) against what the
+# settings allow; with the sweep, also how it grew from rows/4
+anon=$(res "$n" feb_reconcile_anon_max_kb)
+g_mem=n/a mem_growth=""
+[[ -n $anon ]] && g_mem=$(goal "$anon" '<=' "$allow_kb")
 if ((sweep)); then
-	small=$((rows / 4))
-	a_s=$(res "$small" feb_reconcile_anon_max_kb) a_l=$(res "$rows" feb_reconcile_anon_max_kb)
-	if [[ -n $a_s && -n $a_l ]]; then
-		growth=$(div "$a_l" "$a_s")
-		mem_line="reconcile peak private memory (RssAnon) $(mb "$a_s") MB at $small rows -> $(mb "$a_l") MB at $rows rows: x$(fmt "$growth" 2) for x4 rows ($(goal "$growth" '<=' 1.25) flat = at most x1.25)"
-	fi
+	a_s=$(res "$((rows / 4))" feb_reconcile_anon_max_kb)
+	[[ -n $a_s && -n $anon ]] &&
+		mem_growth="; $(mb "$a_s") MB at $((rows / 4)) rows -> $(mb "$anon") MB at $rows (x$(fmt "$(div "$anon" "$a_s")" 2) for x4 rows)"
 fi
 
 top_stmts() { # rows label limit
@@ -250,6 +280,8 @@ stmt_total() { # rows label
 	echo "machine: $cpus CPUs, $cpu"
 	echo "server:  $pgver"
 	echo "         $settings (defaults; pg_stat_statements loaded: $pgss)"
+	echo "code:    $code"
+	echo "load:    1/5/15-min load average $(res "$n" load_before) before the measured step, $(res "$n" load_after) after (2 CPUs: other work on the machine shows here)"
 	echo "method:  one psql session: CHECKPOINT, \\copy medaid.roster_staging FROM the CSV file (client-side, as in"
 	echo "         docs/reference.md), CHECKPOINT, SELECT * FROM medaid.reconcile(batch); wall clock = clock_timestamp()"
 	echo "         around each (commit included). VmHWM reset before each step (includes shared_buffers pages touched);"
@@ -289,12 +321,23 @@ stmt_total() { # rows label
 	echo
 	printf '%-32s %6sx   (goal <= 3x, %s)   %s s vs %s s at %s rows\n' 'reconcile vs COPY:' \
 		"$(fmt "$ratio" 2)" "$g_ratio" "$(fmt "$rec_s" 2)" "$(fmt "$copy_s" 2)" "$n"
-	if [[ -n $mem_line ]]; then
-		echo "$mem_line"
-	else
-		echo "reconcile peak private memory (RssAnon): $(mb "$(res "$n" feb_reconcile_anon_max_kb)") MB, VmHWM $(mb "$(res "$n" feb_reconcile_vmhwm_kb)") MB, temp files $(mbb "$(res "$n" feb_reconcile_temp_bytes)") MB (BENCH_SWEEP=1 shows the growth)"
-	fi
+	printf '%-32s %6s MB  (goal <= %s MB = %s, %s)   VmHWM %s MB, temp files %s MB%s\n' 'reconcile peak private memory:' \
+		"$(mb "$anon")" "$(mb "$allow_kb")" "$allow_what" "$g_mem" "$(mb "$(res "$n" feb_reconcile_vmhwm_kb)")" \
+		"$(mbb "$(res "$n" feb_reconcile_temp_bytes)")" "$mem_growth"
 	echo
+}
+
+stmt_md() { # label title limit
+	[[ -n $(top_stmts "$n" "$1" 1) ]] || return 0
+	echo
+	echo "Where $2 went at $n rows (pg_stat_statements, nested statements by time; reconcile total $(fmt "$(stmt_total "$n" "$1")" 0) ms):"
+	echo
+	echo "| ms | calls | rows | temp MB | shared hit | shared read | WAL MB | JIT ms | statement |"
+	echo "|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+	top_stmts "$n" "$1" "$3" | while IFS=$'\t' read -r _ _ calls ms nr tmp hit rd _ wal jit qt; do
+		qt=${qt//|/\\|}
+		echo "| $ms | $calls | $nr | $(awk -v b="$tmp" 'BEGIN { printf "%.0f", b * 8192 / 1048576 }') | $hit | $rd | $(mbb "$wal") | $jit | \`${qt:0:160}\` |"
+	done
 }
 
 {
@@ -302,6 +345,8 @@ stmt_total() { # rows label
 	echo
 	echo "$when. $cpus CPUs, $cpu; $pgver."
 	echo "Settings (server defaults): $settings; pg_stat_statements loaded: $pgss."
+	echo "Code: $code."
+	echo "Load average (1/5/15 min) $(res "$n" load_before) before the measured step, $(res "$n" load_after) after."
 	echo
 	echo "One psql session per month: \`CHECKPOINT\`; \`\\copy medaid.roster_staging FROM\` the CSV file"
 	echo "(client-side, as in docs/reference.md); \`CHECKPOINT\`; \`SELECT * FROM medaid.reconcile(batch)\`."
@@ -315,7 +360,8 @@ stmt_total() { # rows label
 	echo "| | value | goal | |"
 	echo "|---|---:|---|---|"
 	echo "| reconcile vs COPY, $n rows | $(fmt "$ratio" 2)x | <= 3x | $g_ratio |"
-	[[ -n $mem_line ]] && echo "| reconcile RssAnon peak, $((rows / 4)) -> $rows rows | x$(fmt "$growth" 2) | flat (<= x1.25) | $(goal "$growth" '<=' 1.25) |"
+	echo "| reconcile peak private memory (RssAnon), $n rows | $(mb "$anon") MB | <= $(mb "$allow_kb") MB ($allow_what) | $g_mem |"
+	[[ -n $mem_growth ]] && echo "" && echo "Peak private memory${mem_growth#;}."
 	echo
 	echo "February snapshot (measured), N rows against a register of N people:"
 	echo
@@ -346,17 +392,8 @@ stmt_total() { # rows label
 	while IFS=$'\t' read -r k v; do
 		[[ -n $k ]] && echo "| $k | $v |"
 	done <<<"$reasons"
-	if [[ -n $(top_stmts "$n" feb 1) ]]; then
-		echo
-		echo "Where February's reconcile went at $n rows (pg_stat_statements, nested statements by time; reconcile total $(fmt "$(stmt_total "$n" feb)" 0) ms):"
-		echo
-		echo "| ms | calls | rows | temp MB | shared hit | shared read | WAL MB | JIT ms | statement |"
-		echo "|---:|---:|---:|---:|---:|---:|---:|---:|---|"
-		top_stmts "$n" feb 15 | while IFS=$'\t' read -r _ _ calls ms nr tmp hit rd _ wal jit qt; do
-			qt=${qt//|/\\|}
-			echo "| $ms | $calls | $nr | $(awk -v b="$tmp" 'BEGIN { printf "%.0f", b * 8192 / 1048576 }') | $hit | $rd | $(mbb "$wal") | $jit | \`${qt:0:160}\` |"
-		done
-	fi
+	stmt_md feb "February's reconcile" 15
+	stmt_md jan "January's reconcile (setup)" 5
 } >"$outdir/reconcile.md"
 step "wrote $outdir/reconcile.md"
 

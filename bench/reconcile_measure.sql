@@ -3,8 +3,9 @@
 -- then reconcile, in one psql session.  The file comes on psql's standard
 -- input (\copy ... FROM pstdin reads it exactly like \copy ... FROM 'file').
 -- psql variables: rows, batch, label (jan, feb), explain (on: auto_explain
--- logs the plans of reconcile's statements, with row counts and buffers, to
--- the client as notices), explain_timing (on: with per-node timing too).
+-- logs the plans of reconcile's statements that take explain_min_ms or
+-- more, with row counts and buffers, to the client as notices),
+-- explain_timing (on: with per-node timing too), explain_min_ms.
 -- Environment (for \!): BENCH_MEM_SH (reconcile_mem.sh), BENCH_OUT.
 --
 -- Wall clock: clock_timestamp() in a statement just before and just after
@@ -53,7 +54,7 @@ SELECT pg_stat_statements_reset() \g /dev/null
 \endif
 \if :explain
 LOAD 'auto_explain';
-SET auto_explain.log_min_duration = 0;
+SET auto_explain.log_min_duration = :explain_min_ms;
 SET auto_explain.log_nested_statements = on;
 SET auto_explain.log_analyze = on;
 SET auto_explain.log_buffers = on;

@@ -124,3 +124,23 @@ FROM review_status ORDER BY month, region;
 SELECT region, month, reviewed_by = session_user AS by_me FROM mark_reviewed('370103', '2026-01-31', 'checked with the county');
 SELECT region, month, reviewed_at IS NOT NULL AS reviewed, overdue FROM review_status WHERE region = '370103' ORDER BY month;
 SELECT mark_reviewed('3701', '2026-01-01');
+
+-- reconcile keeps the references that have no foreign keys (for speed)
+SELECT (SELECT count(*) FROM category_period p WHERE NOT EXISTS (SELECT FROM person pe WHERE pe.id_number = p.id_number)) AS periods_without_person,
+	   (SELECT count(*) FROM roster_result r WHERE NOT EXISTS (SELECT FROM batch b WHERE b.batch_id = r.batch_id)) AS results_without_batch,
+	   (SELECT count(*) FROM roster_change c WHERE NOT EXISTS (SELECT FROM batch b WHERE b.batch_id = c.batch_id)) AS changes_without_batch,
+	   (SELECT count(*) FROM person pe WHERE NOT EXISTS (SELECT FROM batch b WHERE b.batch_id = pe.last_batch_id)) AS people_without_batch,
+	   (SELECT count(*) FROM roster_staging s JOIN batch b USING (batch_id)
+		WHERE b.reconciled_at IS NOT NULL AND NOT EXISTS (SELECT FROM roster_result r WHERE r.batch_id = s.batch_id AND r.row_no = s.row_no)) AS rows_without_outcome;
+
+-- no two periods of one person and category overlap, whoever writes them
+INSERT INTO category_period (id_number, category, dept, valid_from, valid_to, started_batch_id, started_row_no)
+VALUES ('440524188001010014', 'dibao', 'civil_affairs', '2026-03-01', NULL, :b1, 1);
+-- touching periods and empty ones are fine
+INSERT INTO category_period (id_number, category, dept, valid_from, valid_to, started_batch_id, started_row_no)
+VALUES ('440524188001010014', 'tekun', 'civil_affairs', '2026-01-20', '2026-01-20', :b1, 1),
+	   ('440524188001010014', 'tekun', 'civil_affairs', '2025-12-01', '2026-01-03', :b1, 1);
+SELECT count(*) AS tekun_periods FROM category_period WHERE id_number = '440524188001010014' AND category = 'tekun';
+-- an update that makes two overlap is refused too
+UPDATE category_period SET valid_to = '2026-01-05'
+WHERE id_number = '440524188001010014' AND category = 'tekun' AND valid_from = '2025-12-01';
