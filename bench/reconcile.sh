@@ -6,7 +6,7 @@
 #
 #   make bench-reconcile                  (or: bash bench/reconcile.sh)
 #   BENCH_ROWS=200000 bash bench/reconcile.sh
-#   BENCH_SWEEP=1 bash bench/reconcile.sh  (also BENCH_ROWS/4 and /2)
+#   BENCH_SWEEP=0 bash bench/reconcile.sh  (BENCH_ROWS only, not /4 and /2)
 #
 # Needs medaid installed (make install).  With PGHOST unset it re-runs itself
 # under `pg_virtualenv -t`, with pg_stat_statements preloaded for the
@@ -17,8 +17,9 @@
 # medaid_bench_reconcile there, once per size.
 #
 # Environment: BENCH_ROWS (1000000: people in the register and rows in each
-# snapshot), BENCH_SWEEP (0; 1 also runs BENCH_ROWS/4 and BENCH_ROWS/2, each
-# in a fresh database, to show how time and memory grow), BENCH_SEED (0.42),
+# snapshot), BENCH_SWEEP (1: also runs BENCH_ROWS/4 and BENCH_ROWS/2 first,
+# each in a fresh database, to show how time and memory grow; about 3
+# minutes in all at 1000000 on 2 CPUs; 0: BENCH_ROWS only), BENCH_SEED (0.42),
 # BENCH_EXPLAIN (0; 1 logs the plans of reconcile's statements with
 # auto_explain, ANALYZE and BUFFERS but no per-node timing, 2 with per-node
 # timing, to bench/out/reconcile_plans_<rows>.txt; the timed run then carries
@@ -56,7 +57,7 @@ fi
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 rows=${BENCH_ROWS:-1000000}
-sweep=${BENCH_SWEEP:-0}
+sweep=${BENCH_SWEEP:-1}
 seed=${BENCH_SEED:-0.42}
 explain=${BENCH_EXPLAIN:-0}
 explain_min_ms=${BENCH_EXPLAIN_MIN_MS:-10}
@@ -106,10 +107,11 @@ measure() { # rows label batch csv
 		[[ $err != /dev/stderr ]] && tail -20 "$err" >&2
 		return 1
 	}
-	local phase f hwm rss anon ns
+	local phase f hwm rss anon ns cpu
 	for phase in copy reconcile; do
 		f=$outdir/reconcile_mem_$label.$phase
-		if read -r hwm rss anon ns <"$f" && [[ $hwm != n/a ]]; then
+		if read -r hwm rss anon ns cpu <"$f" && [[ $hwm != n/a ]]; then
+			put "$n" "${label}_${phase}_cpu_s" "$cpu"
 			put "$n" "${label}_${phase}_vmhwm_kb" "$hwm"
 			put "$n" "${label}_${phase}_rss_max_kb" "$rss"
 			put "$n" "${label}_${phase}_anon_max_kb" "$anon"
@@ -221,15 +223,22 @@ allow_kb=$(q "SELECT (pg_size_bytes(current_setting('maintenance_work_mem'))
 		+ pg_size_bytes(current_setting('temp_buffers')) + 32 * 1048576) / 1024")
 code=$(res "$rows" code)
 for m in $sizes; do
-	[[ $(res "$m" code) == "$code" ]] || code+=" (CAUTION: the $m-row run measured other code: $(res "$m" code))"
+	[[ $(res "$m" code) == "$(res "$rows" code)" ]] ||
+		code+="; CAUTION: medaid was reinstalled during the run, the $m-row run measured $(res "$m" code | cut -d';' -f1-2)"
 done
 allow_what="maintenance_work_mem $(q "SHOW maintenance_work_mem") + temp_buffers $(q "SHOW temp_buffers") + 32 MB"
 
+cpu() { local v; v=$(res "$1" "$2_cpu_s"); echo "${v:-n/a}"; }
+cpu_ratio() {
+	local a b
+	a=$(res "$1" "$2_copy_cpu_s") b=$(res "$1" "$2_reconcile_cpu_s")
+	if [[ -n $a && -n $b ]]; then fmt "$(div "$b" "$a")" 2; echo x; else echo n/a; fi
+}
 # per size: rows, copy s, reconcile s, ratio, VmHWM MB, anon MB, temp MB (February)
 table=""
 for n in $sizes; do
 	c=$(res "$n" feb_copy_s) r=$(res "$n" feb_reconcile_s)
-	table+="$n	$(fmt "$c" 2)	$(fmt "$r" 2)	$(fmt "$(div "$r" "$c")" 2)	$(mb "$(res "$n" feb_reconcile_vmhwm_kb)")	$(mb "$(res "$n" feb_reconcile_anon_max_kb)")	$(mbb "$(res "$n" feb_reconcile_temp_bytes)")	$(mb "$(res "$n" feb_copy_vmhwm_kb)")	$(mb "$(res "$n" feb_copy_anon_max_kb)")	$(mbb "$(res "$n" feb_copy_temp_bytes)")	$(res "$n" feb_reconcile_autovac)
+	table+="$n	$(fmt "$c" 2)	$(fmt "$r" 2)	$(fmt "$(div "$r" "$c")" 2)	$(mb "$(res "$n" feb_reconcile_vmhwm_kb)")	$(mb "$(res "$n" feb_reconcile_anon_max_kb)")	$(mbb "$(res "$n" feb_reconcile_temp_bytes)")	$(mb "$(res "$n" feb_copy_vmhwm_kb)")	$(mb "$(res "$n" feb_copy_anon_max_kb)")	$(mbb "$(res "$n" feb_copy_temp_bytes)")	$(res "$n" feb_reconcile_autovac)	$(cpu "$n" feb_copy)	$(cpu "$n" feb_reconcile)	$(cpu_ratio "$n" feb)
 "
 done
 setup=""
@@ -267,11 +276,11 @@ fi
 
 top_stmts() { # rows label limit
 	[[ -s $outdir/reconcile_statements_$1.tsv ]] || return 0
-	awk -F '\t' -v l="$2" '$1 == l && $2 == "f"' "$outdir/reconcile_statements_$1.tsv" | head -"$3"
+	awk -F '\t' -v l="$2" -v m="$3" '$1 == l && $2 == "f" && n++ < m' "$outdir/reconcile_statements_$1.tsv"
 }
 stmt_total() { # rows label
 	[[ -s $outdir/reconcile_statements_$1.tsv ]] || return 0
-	awk -F '\t' -v l="$2" '$1 == l && $2 == "t" && $12 ~ /medaid\.reconcile/ { print $4 }' "$outdir/reconcile_statements_$1.tsv" | head -1
+	awk -F '\t' -v l="$2" '$1 == l && $2 == "t" && $12 ~ /medaid\.reconcile/ && !n++ { print $4 }' "$outdir/reconcile_statements_$1.tsv"
 }
 
 {
@@ -279,7 +288,7 @@ stmt_total() { # rows label
 	echo "medaid reconcile benchmark  ($when)"
 	echo "machine: $cpus CPUs, $cpu"
 	echo "server:  $pgver"
-	echo "         $settings (defaults; pg_stat_statements loaded: $pgss)"
+	echo "         $settings (as the bench session sees them; pg_stat_statements loaded: $pgss)"
 	echo "code:    $code"
 	echo "load:    1/5/15-min load average $(res "$n" load_before) before the measured step, $(res "$n" load_after) after (2 CPUs: other work on the machine shows here)"
 	echo "method:  one psql session: CHECKPOINT, \\copy medaid.roster_staging FROM the CSV file (client-side, as in"
@@ -289,12 +298,14 @@ stmt_total() { # rows label
 	((explain)) && echo "         BENCH_EXPLAIN=$explain: auto_explain was on during reconcile, its time includes the instrumentation"
 	echo
 	echo "February snapshot (measured): N rows against a register of N people"
-	printf '%9s %8s %11s %6s | %9s %7s %8s | %8s %7s %8s | %s\n' rows 'copy s' 'reconcile s' ratio \
-		'VmHWM MB' 'anon MB' 'temp MB' 'copy HWM' 'anon MB' 'temp MB' 'autovac'
-	while IFS=$'\t' read -r a b c d e f g h i j k; do
-		[[ -n $a ]] && printf '%9s %8s %11s %5sx | %9s %7s %8s | %8s %7s %8s | %s\n' "$a" "$b" "$c" "$d" "$e" "$f" "$g" "$h" "$i" "$j" "$k"
+	printf '%9s %8s %11s %6s | %7s %7s %6s | %9s %7s %8s | %8s %7s %8s | %s\n' rows 'copy s' 'reconcile s' ratio \
+		'cpu s' 'cpu s' ratio 'VmHWM MB' 'anon MB' 'temp MB' 'copy HWM' 'anon MB' 'temp MB' 'autovac'
+	while IFS=$'\t' read -r a b c d e f g h i j k l m o; do
+		[[ -n $a ]] && printf '%9s %8s %11s %5sx | %7s %7s %6s | %9s %7s %8s | %8s %7s %8s | %s\n' \
+			"$a" "$b" "$c" "$d" "$l" "$m" "$o" "$e" "$f" "$g" "$h" "$i" "$j" "$k"
 	done <<<"$table"
-	echo "  (VmHWM/anon/temp: during reconcile | during COPY; autovac: autovacuum/analyze runs on medaid tables during reconcile)"
+	echo "  (wall clock | the backend's CPU time, COPY then reconcile | VmHWM/anon/temp during reconcile | during COPY;"
+	echo "   autovac: autovacuum/analyze runs on medaid tables during reconcile)"
 	echo
 	echo "January snapshot (setup, not the goal): N rows into an empty register"
 	printf '%9s %8s %11s %6s | %9s %7s %8s | %6s %8s %s\n' rows 'copy s' 'reconcile s' ratio 'VmHWM MB' 'anon MB' 'temp MB' 'gen s' 'vacuum s' 'medaid tables'
@@ -319,8 +330,9 @@ stmt_total() { # rows label
 		done
 	fi
 	echo
-	printf '%-32s %6sx   (goal <= 3x, %s)   %s s vs %s s at %s rows\n' 'reconcile vs COPY:' \
-		"$(fmt "$ratio" 2)" "$g_ratio" "$(fmt "$rec_s" 2)" "$(fmt "$copy_s" 2)" "$n"
+	printf '%-32s %6sx   (goal <= 3x, %s)   %s s vs %s s at %s rows; backend CPU time %s vs %s s: %s\n' 'reconcile vs COPY:' \
+		"$(fmt "$ratio" 2)" "$g_ratio" "$(fmt "$rec_s" 2)" "$(fmt "$copy_s" 2)" "$n" \
+		"$(cpu "$n" feb_reconcile)" "$(cpu "$n" feb_copy)" "$(cpu_ratio "$n" feb)"
 	printf '%-32s %6s MB  (goal <= %s MB = %s, %s)   VmHWM %s MB, temp files %s MB%s\n' 'reconcile peak private memory:' \
 		"$(mb "$anon")" "$(mb "$allow_kb")" "$allow_what" "$g_mem" "$(mb "$(res "$n" feb_reconcile_vmhwm_kb)")" \
 		"$(mbb "$(res "$n" feb_reconcile_temp_bytes)")" "$mem_growth"
@@ -344,13 +356,13 @@ stmt_md() { # label title limit
 	echo "# medaid reconcile benchmark"
 	echo
 	echo "$when. $cpus CPUs, $cpu; $pgver."
-	echo "Settings (server defaults): $settings; pg_stat_statements loaded: $pgss."
+	echo "Settings (as the bench session sees them; PGOPTIONS can change them): $settings; pg_stat_statements loaded: $pgss."
 	echo "Code: $code."
 	echo "Load average (1/5/15 min) $(res "$n" load_before) before the measured step, $(res "$n" load_after) after."
 	echo
 	echo "One psql session per month: \`CHECKPOINT\`; \`\\copy medaid.roster_staging FROM\` the CSV file"
 	echo "(client-side, as in docs/reference.md); \`CHECKPOINT\`; \`SELECT * FROM medaid.reconcile(batch)\`."
-	echo "Wall clock by \`clock_timestamp()\` around each step, commit included."
+	echo "Wall clock by \`clock_timestamp()\` around each step, commit included; CPU = the backend's user + system time (/proc/PID/stat), less sensitive to other load."
 	echo "VmHWM is reset (\`/proc/PID/clear_refs\`) before each step and includes the shared_buffers pages the backend"
 	echo "touched; *anon* is the peak RssAnon (private memory) sampled every ${BENCH_MEM_INTERVAL:-0.1} s; *temp* is"
 	echo "the database's temp_bytes delta. February: 96.5% unchanged, 1% cosmetic variants of unchanged rows,"
@@ -359,16 +371,17 @@ stmt_md() { # label title limit
 	echo
 	echo "| | value | goal | |"
 	echo "|---|---:|---|---|"
-	echo "| reconcile vs COPY, $n rows | $(fmt "$ratio" 2)x | <= 3x | $g_ratio |"
+	echo "| reconcile vs COPY, $n rows (wall clock) | $(fmt "$ratio" 2)x | <= 3x | $g_ratio |"
+	echo "| the same in the backend's CPU time | $(cpu_ratio "$n" feb) | | |"
 	echo "| reconcile peak private memory (RssAnon), $n rows | $(mb "$anon") MB | <= $(mb "$allow_kb") MB ($allow_what) | $g_mem |"
 	[[ -n $mem_growth ]] && echo "" && echo "Peak private memory${mem_growth#;}."
 	echo
 	echo "February snapshot (measured), N rows against a register of N people:"
 	echo
-	echo "| rows | COPY s | reconcile s | ratio | reconcile VmHWM MB | reconcile anon MB | reconcile temp MB | COPY VmHWM MB | COPY anon MB | COPY temp MB | autovacuum runs during reconcile |"
-	echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-	while IFS=$'\t' read -r a b c d e f g h i j k; do
-		[[ -n $a ]] && echo "| $a | $b | $c | ${d}x | $e | $f | $g | $h | $i | $j | $k |"
+	echo "| rows | COPY s | reconcile s | ratio | COPY CPU s | reconcile CPU s | CPU ratio | reconcile VmHWM MB | reconcile anon MB | reconcile temp MB | COPY VmHWM MB | COPY anon MB | COPY temp MB | autovacuum runs during reconcile |"
+	echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+	while IFS=$'\t' read -r a b c d e f g h i j k l m o; do
+		[[ -n $a ]] && echo "| $a | $b | $c | ${d}x | $l | $m | $o | $e | $f | $g | $h | $i | $j | $k |"
 	done <<<"$table"
 	echo
 	echo "January snapshot (setup: into an empty register):"

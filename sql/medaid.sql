@@ -783,6 +783,7 @@ DECLARE
 	d date;
 	n_ended integer;
 	was_active boolean;
+	extra_row boolean;
 	ev_outcome text;
 	ev_reason text;
 	n_accepted bigint;
@@ -857,20 +858,15 @@ BEGIN
 		  ORDER BY x.id, x.eff_date, x.row_no) first_row
 	WHERE j.outcome IS NULL AND j.id OPERATOR(medaid.=) first_row.id AND j.name <> first_row.name;
 
-	-- rows naming the same person, category, event and date are one event:
-	-- the extra rows are duplicates (in a delta batch judged in turn, after
-	-- exit_never_held)
-	ALTER TABLE medaid_judged ADD COLUMN extra_row boolean NOT NULL DEFAULT false;
-	UPDATE medaid_judged j SET extra_row = true
-	FROM (SELECT x.row_no,
-				 row_number() OVER (PARTITION BY x.id, x.category,
-									CASE WHEN b.mode = 'delta' THEN x.event END,
-									CASE WHEN b.mode = 'delta' THEN x.eff_date END
-									ORDER BY x.eff_date, x.row_no) AS n
-		  FROM medaid_judged x WHERE x.outcome IS NULL) dup
-	WHERE j.row_no = dup.row_no AND dup.n > 1;
+	-- rows naming the same person and category (snapshot) are one: the
+	-- extra rows are duplicates; a delta batch judges its extra rows in
+	-- turn, below, after exit_never_held
 	IF b.mode = 'snapshot' THEN
-		UPDATE medaid_judged SET outcome = 'duplicate', reason = 'duplicate_row' WHERE extra_row;
+		UPDATE medaid_judged j SET outcome = 'duplicate', reason = 'duplicate_row'
+		FROM (SELECT x.row_no,
+					 row_number() OVER (PARTITION BY x.id, x.category ORDER BY x.eff_date, x.row_no) AS n
+			  FROM medaid_judged x WHERE x.outcome IS NULL) dup
+		WHERE j.row_no = dup.row_no AND dup.n > 1;
 	END IF;
 
 	IF b.mode = 'delta' THEN
@@ -878,7 +874,14 @@ BEGIN
 			d := r.eff_date;
 			ev_outcome := 'applied';
 			ev_reason := r.event;
-			IF r.extra_row AND r.event <> 'exit' THEN
+			-- an extra row of an event an earlier row of the batch already
+			-- carried (applied or duplicate; an anomaly carries nothing)
+			extra_row := EXISTS (SELECT FROM medaid_judged x
+								 WHERE x.id OPERATOR(medaid.=) r.id AND x.category OPERATOR(medaid.=) r.category
+								   AND x.event = r.event AND x.eff_date = r.eff_date
+								   AND x.outcome IN ('applied', 'duplicate')
+								   AND (x.eff_date, x.row_no) < (r.eff_date, r.row_no));
+			IF extra_row AND r.event <> 'exit' THEN
 				ev_outcome := 'duplicate';
 				ev_reason := 'duplicate_row';
 			ELSIF r.event = 'add' THEN
@@ -893,7 +896,7 @@ BEGIN
 							   WHERE p.id_number OPERATOR(medaid.=) r.id AND p.category OPERATOR(medaid.=) r.category) THEN
 					ev_outcome := 'anomaly';
 					ev_reason := 'exit_never_held';
-				ELSIF r.extra_row THEN
+				ELSIF extra_row THEN
 					ev_outcome := 'duplicate';
 					ev_reason := 'duplicate_row';
 				ELSE
@@ -958,7 +961,7 @@ BEGIN
 			SELECT DISTINCT x.id, x.category FROM medaid_judged x WHERE x.outcome IS DISTINCT FROM 'anomaly'
 		), anomalous_only AS (
 			SELECT x.id FROM medaid_judged x WHERE x.id IS NOT NULL
-			GROUP BY x.id HAVING bool_and(x.outcome = 'anomaly')
+			GROUP BY x.id HAVING bool_and(x.outcome IS NOT DISTINCT FROM 'anomaly')
 		), ended AS (
 			UPDATE medaid.category_period p
 			SET valid_to = m_next, ended_batch_id = b.batch_id, ended_row_no = NULL

@@ -125,6 +125,29 @@ SELECT region, month, reviewed_by = session_user AS by_me FROM mark_reviewed('37
 SELECT region, month, reviewed_at IS NOT NULL AS reviewed, overdue FROM review_status WHERE region = '370103' ORDER BY month;
 SELECT mark_reviewed('3701', '2026-01-01');
 
+-- an exit sent again around an add: the first is never held, the add
+-- applies, the second exit applies (an anomaly carries no event)
+SELECT open_batch('civil_affairs', '2026-05-01', 'delta') AS b5 \gset
+INSERT INTO roster_staging VALUES
+ (:b5, 1, '王五', '370102195001010011', 'dibao', 'exit', '2026-05-10', '370104'),
+ (:b5, 2, '王五', '370102195001010011', 'dibao', 'add', '2026-05-10', '370104'),
+ (:b5, 3, '王五', '370102195001010011', 'dibao', 'exit', '2026-05-10', '370104'),
+ (:b5, 4, '王五', '370102195001010011', 'dibao', 'exit', '2026-05-10', '370104');
+SELECT * FROM reconcile(:b5);
+SELECT row_no, outcome, reason FROM roster_outcome WHERE batch_id = :b5 ORDER BY row_no;
+
+-- a snapshot ends a category it does not confirm even when the person's
+-- only good rows start new ones
+SELECT open_batch('civil_affairs', '2026-06-01', 'snapshot') AS b6 \gset
+INSERT INTO roster_staging VALUES
+ (:b6, 1, '李四', '440524188001010014', 'dibao', NULL, NULL, NULL),
+ (:b6, 2, '李四', '440524188001010014', 'dibao_edge', NULL, NULL, '370103'),
+ (:b6, 3, '张三', '11010519491231002X', 'dibao', NULL, NULL, '370102');
+SELECT * FROM reconcile(:b6);
+SELECT row_no, outcome, reason FROM roster_outcome WHERE batch_id = :b6 ORDER BY row_no;
+SELECT category, valid_from, valid_to FROM category_period
+WHERE id_number = '440524188001010014' AND dept = 'civil_affairs' ORDER BY valid_from, category;
+
 -- reconcile keeps the references that have no foreign keys (for speed)
 SELECT (SELECT count(*) FROM category_period p WHERE NOT EXISTS (SELECT FROM person pe WHERE pe.id_number = p.id_number)) AS periods_without_person,
 	   (SELECT count(*) FROM roster_result r WHERE NOT EXISTS (SELECT FROM batch b WHERE b.batch_id = r.batch_id)) AS results_without_batch,

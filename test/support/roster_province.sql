@@ -257,6 +257,10 @@ BEGIN
 				ELSIF r < 0.04 THEN
 					-- exit dated before the add: never held at that point
 					PERFORM medaid_province.emit(b, p, c, 'exit', d - 1 - floor(random() * 10)::int, intent => 'exit_before_add');
+				ELSIF r < 0.06 THEN
+					-- the same add with a spoilt region too (before or after the good one)
+					PERFORM medaid_province.emit(b, p, c, 'add', d,
+						medaid_province.pick(ARRAY['missing_region', 'invalid_region']), 'add_spoilt_copy');
 				END IF;
 			END LOOP;
 			plan := target;
@@ -315,6 +319,18 @@ BEGIN
 			ELSIF r < 0.235 THEN
 				-- an exit dated before the category started
 				PERFORM medaid_province.emit(b, p, c, 'exit', bt.period - 150 - floor(random() * 30)::int, intent => 'exit_before_start');
+			ELSIF r < 0.25 THEN
+				-- a new category added and ended the same day, the exit sent
+				-- twice: in a third of the file orders one exit comes before
+				-- the add (never held then) and one after it
+				c2 := medaid_province.pick(cats);
+				IF NOT c2 = ANY (ever) THEN
+					d := medaid_province.day_in(b);
+					PERFORM medaid_province.emit(b, p, c2, 'exit', d, 'none', 'exit_twice_around_add');
+					PERFORM medaid_province.emit(b, p, c2, 'add', d, 'none', 'add_between_exits');
+					PERFORM medaid_province.emit(b, p, c2, 'exit', d, 'none', 'exit_twice_around_add');
+					ever := ever || c2;
+				END IF;
 			END IF;
 		ELSIF cardinality(ever) > 0 THEN
 			r := random();
@@ -365,7 +381,6 @@ DECLARE
 	plan text[];
 	ever text[];
 	target text[];
-	keep text[];
 	c text;
 	c2 text;
 	r float8;
@@ -377,7 +392,6 @@ BEGIN
 		plan := CASE WHEN civil THEN p.civ ELSE p.rur END;
 		ever := CASE WHEN civil THEN p.civ_ever ELSE p.rur_ever END;
 		target := CASE WHEN civil THEN p.civ_target ELSE p.rur_target END;
-		keep := plan;
 		IF (CASE WHEN civil THEN p.civ_join ELSE p.rur_join END) = b AND cardinality(target) > 0 THEN
 			FOREACH c IN ARRAY target LOOP
 				PERFORM medaid_province.snapshot_row(b, p, c, intent => 'join');
@@ -432,6 +446,25 @@ BEGIN
 					PERFORM medaid_province.snapshot_row(b, p, c, intent => 'more');
 				END LOOP;
 				ever := ever || c2;
+			ELSIF r < 0.115 THEN
+				-- what is held sent with a spoilt row, beside a new category:
+				-- the held one is not confirmed, the person has a good row
+				c2 := medaid_province.pick(cats);
+				IF NOT c2 = ANY (plan) THEN
+					FOREACH c IN ARRAY plan LOOP
+						PERFORM medaid_province.snapshot_row(b, p, c,
+							mess => medaid_province.pick(ARRAY['name_mismatch', 'missing_region', 'invalid_region',
+															   'date_after_period', 'event_in_snapshot']),
+							intent => 'spoilt_beside_new');
+					END LOOP;
+					PERFORM medaid_province.snapshot_row(b, p, c2, 'none', 'new_beside_spoilt');
+					plan := plan || c2;
+					ever := ever || c2;
+				ELSE
+					FOREACH c IN ARRAY plan LOOP
+						PERFORM medaid_province.snapshot_row(b, p, c, intent => 'confirm');
+					END LOOP;
+				END IF;
 			ELSE
 				FOREACH c IN ARRAY plan LOOP
 					PERFORM medaid_province.snapshot_row(b, p, c, intent => 'confirm');

@@ -10,12 +10,29 @@
 -- normalize_name, category_from_text, category_dept and the category
 -- type's order).
 --
--- Where the rules leave a case open, the model does not guess: it records
--- the row with outcome 'anomaly' and a reason starting with 'MODEL:' and a
--- scenario 'unspecified', so a test sees it instead of passing by luck.
+-- It also keeps the change log (one entry per applied row, one per
+-- category a snapshot ends by omission) and the anomaly returns with the
+-- batch that closes each.
+--
+-- Readings of terse rules (docs/reference.md):
+-- - a snapshot row without a date sorts, and starts, on the month's first
+--   day;
+-- - a category that is NULL or blank is missing_category; an event that is
+--   NULL or '' is missing_event (delta) or empty (snapshot); a region that
+--   is NULL or '' is missing_region; events and regions are otherwise taken
+--   as sent (no case folding or trimming);
+-- - duplicate_row: "an earlier one" is an earlier row of the same key that
+--   itself reached rule 4; a row set aside as an anomaly never makes a
+--   later row a duplicate.
+-- Where the rules leave a case open (a snapshot row for a category held on
+-- its date but not on the month's last day), the model does not guess: it
+-- records the row with outcome 'anomaly' and a reason starting with
+-- 'MODEL:' and a scenario 'unspecified', so a test sees it instead of
+-- passing by luck.
 --
 -- Use: medaid_model.reconcile(batch_id, dept, period, mode) after the rows
--- are in medaid.roster_staging; medaid_model.category_on(id, d).
+-- are in medaid.roster_staging; medaid_model.category_on(id, d);
+-- medaid_model.timeline(id).
 
 CREATE SCHEMA medaid_model;
 
@@ -52,6 +69,32 @@ CREATE TABLE medaid_model.counts (
 	anomalies bigint,
 	exits bigint,
 	rows_staged bigint
+);
+
+-- anomalies returned to the department, and the later batch that closed
+-- each: a row of the same department that was applied or a duplicate, for
+-- the same ID, or (where the anomaly's ID was not valid) for the same
+-- normalised name and region
+CREATE TABLE medaid_model.anomaly_return (
+	batch_id bigint NOT NULL,
+	row_no integer NOT NULL,
+	dept text NOT NULL,
+	id medaid.cnid,
+	name text,
+	region text,
+	closed_by_batch_id bigint,
+	PRIMARY KEY (batch_id, row_no)
+);
+
+-- every change made: one per applied row (the category started, or ended
+-- by an exit), one per category a snapshot ended by omission (no row)
+CREATE TABLE medaid_model.change_log (
+	batch_id bigint NOT NULL,
+	row_no integer,
+	id medaid.cnid NOT NULL,
+	category medaid.category NOT NULL,
+	change text NOT NULL,
+	effective_date date NOT NULL
 );
 
 -- what a batch exercised (for "the test is not vacuous" checks)
@@ -201,6 +244,7 @@ DECLARE
 	s medaid.roster_staging;
 	w medaid_model.work;
 	pr medaid_model.period;
+	ar medaid_model.anomaly_return;
 	held text;
 	pno integer;
 	others integer[];
@@ -255,6 +299,17 @@ BEGIN
 				o := 'duplicate';
 				why := 'duplicate_row';
 			ELSE
+				-- an earlier row of the same key that was set aside does not
+				-- make this one a duplicate
+				INSERT INTO medaid_model.scenario
+				SELECT p_batch, w.row_no,
+					   CASE WHEN x.reason = 'exit_never_held' THEN 'same_key_as_an_earlier_exit_never_held'
+							ELSE 'same_key_as_an_earlier_spoilt_row' END
+				FROM medaid_model.work x
+				WHERE x.outcome = 'anomaly' AND x.id = w.id AND x.category = w.category
+				  AND (p_mode = 'snapshot' OR (x.event = w.event AND x.d = w.d))
+				  AND (x.d, x.row_no) < (w.d, w.row_no)
+				LIMIT 1;
 				INSERT INTO medaid_model.seen VALUES (w.id, w.category, w.event, w.d);
 				IF p_mode = 'snapshot' THEN
 					IF medaid_model.active_period(w.id, w.category, m_last) IS NOT NULL THEN
@@ -328,6 +383,8 @@ BEGIN
 					IF w.d < m_first THEN
 						INSERT INTO medaid_model.scenario VALUES (p_batch, w.row_no, 'late_row_applied');
 					END IF;
+					INSERT INTO medaid_model.change_log
+					VALUES (p_batch, w.row_no, w.id, w.category, CASE WHEN p_mode = 'snapshot' THEN 'add' ELSE w.event END, w.d);
 				END IF;
 			END IF;
 		END IF;
@@ -352,6 +409,10 @@ BEGIN
 				CONTINUE;
 			END IF;
 			UPDATE medaid_model.period SET valid_to = m_next WHERE period_no = pr.period_no;
+			INSERT INTO medaid_model.change_log VALUES (p_batch, NULL, pr.id, pr.category, 'exit', m_next);
+			IF EXISTS (SELECT FROM medaid_model.work x WHERE x.id = pr.id AND x.outcome = 'anomaly') THEN
+				INSERT INTO medaid_model.scenario VALUES (p_batch, NULL, 'snapshot_omitted_beside_anomaly_rows');
+			END IF;
 			n_exits := n_exits + 1;
 			INSERT INTO medaid_model.scenario VALUES (p_batch, NULL,
 				CASE WHEN EXISTS (SELECT FROM medaid_model.work x WHERE x.id = pr.id)
@@ -361,6 +422,22 @@ BEGIN
 
 	INSERT INTO medaid_model.outcome
 	SELECT p_batch, x.row_no, x.outcome, x.reason FROM medaid_model.work x;
+
+	-- earlier anomalies of the department that this batch corrects
+	FOR ar IN SELECT * FROM medaid_model.anomaly_return a
+			  WHERE a.dept = p_dept AND a.closed_by_batch_id IS NULL AND a.batch_id < p_batch
+			  ORDER BY a.batch_id, a.row_no LOOP
+		IF (ar.id IS NOT NULL AND EXISTS (SELECT FROM medaid_model.work x
+										  WHERE x.outcome IN ('applied', 'duplicate') AND x.id = ar.id))
+		   OR (ar.id IS NULL AND EXISTS (SELECT FROM medaid_model.work x
+										 WHERE x.outcome IN ('applied', 'duplicate')
+										   AND x.name = ar.name AND x.region = ar.region)) THEN
+			UPDATE medaid_model.anomaly_return a SET closed_by_batch_id = p_batch
+			WHERE a.batch_id = ar.batch_id AND a.row_no = ar.row_no;
+		END IF;
+	END LOOP;
+	INSERT INTO medaid_model.anomaly_return (batch_id, row_no, dept, id, name, region)
+	SELECT p_batch, x.row_no, p_dept, x.id, x.name, x.region FROM medaid_model.work x WHERE x.outcome = 'anomaly';
 
 	res.batch_id := p_batch;
 	res.applied := (SELECT count(*) FROM medaid_model.work WHERE outcome = 'applied');

@@ -5,17 +5,12 @@
 -- timelines of SPEC §7 / docs/reference.md, as computed by an independent,
 -- row-by-row reference model (test/support/roster_reference.sql) on the
 -- rows of a deterministic generator (test/support/roster_province.sql).
-\set ON_ERROR_STOP 1
-\set QUIET 1
-SET client_min_messages = warning;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION IF NOT EXISTS medaid;
-SET search_path = public, medaid;
+\i test/support/tap_setup.sql
 SET datestyle = ISO;
 BEGIN;
 \i test/support/roster_reference.sql
 \i test/support/roster_province.sql
-SELECT plan(66);
+SELECT plan(68);
 
 CREATE TEMP TABLE province AS SELECT * FROM medaid_province.generate(people => 3000, seed => 0.2026);
 
@@ -207,6 +202,51 @@ SELECT ok((SELECT count(*) FROM register_diff) = 0,
 	   || coalesce(E'\n' || diag((SELECT string_agg(format('%s: %s %s %s', side, id, name, region), E'\n')
 								  FROM (SELECT * FROM register_diff ORDER BY id, side LIMIT 10) x)), '');
 
+-- the change log: one entry per applied row, one per category a snapshot
+-- ended by omission
+CREATE TEMP TABLE change_diff AS
+WITH m AS (SELECT c.batch_id, c.row_no, c.id_number::text AS id, c.category::text, c.change, c.effective_date
+		   FROM medaid.roster_change c JOIN run u USING (batch_id)),
+r AS (SELECT c.batch_id, c.row_no, c.id::text, c.category::text, c.change, c.effective_date FROM medaid_model.change_log c)
+(SELECT 'only medaid' AS side, * FROM (SELECT * FROM m EXCEPT ALL SELECT * FROM r) x)
+UNION ALL
+(SELECT 'only model', * FROM (SELECT * FROM r EXCEPT ALL SELECT * FROM m) y);
+SELECT ok((SELECT count(*) FROM change_diff) = 0,
+		  format('roster_change logs every applied row and every snapshot exit with its effective date, as the model does (%s entries, %s differ)',
+				 (SELECT count(*) FROM medaid_model.change_log), (SELECT count(*) FROM change_diff)))
+	   || coalesce(E'\n' || diag((SELECT string_agg(format('%s: batch %s row %s %s %s %s %s', side, batch_id, row_no, id,
+															category, change, effective_date), E'\n')
+								  FROM (SELECT * FROM change_diff ORDER BY batch_id, row_no, id LIMIT 10) x)), '');
+
+-- anomalies go back to their department and close when a later batch of
+-- that department accepts the person (by ID; by name and region when the
+-- ID was not valid), recording a row that does
+CREATE TEMP TABLE return_diff AS
+WITH m AS (SELECT a.batch_id, a.row_no, a.dept, a.closed_by_batch_id FROM medaid.anomaly_return a JOIN run u USING (batch_id)),
+r AS (SELECT a.batch_id, a.row_no, a.dept, a.closed_by_batch_id FROM medaid_model.anomaly_return a)
+(SELECT 'only medaid' AS side, * FROM (SELECT * FROM m EXCEPT ALL SELECT * FROM r) x)
+UNION ALL
+(SELECT 'only model', * FROM (SELECT * FROM r EXCEPT ALL SELECT * FROM m) y)
+UNION ALL
+SELECT 'closed by a row that does not correct it', a.batch_id, a.row_no, a.dept, a.closed_by_batch_id
+FROM medaid.anomaly_return a JOIN run u USING (batch_id)
+WHERE a.closed_by_batch_id IS NOT NULL
+  AND NOT EXISTS (SELECT FROM medaid.roster_result r
+				  JOIN medaid.roster_staging s ON s.batch_id = r.batch_id AND s.row_no = r.row_no
+				  JOIN medaid.batch b ON b.batch_id = r.batch_id
+				  WHERE r.batch_id = a.closed_by_batch_id AND r.row_no = a.closed_by_row_no
+					AND b.dept = a.dept AND r.outcome IN ('applied', 'duplicate')
+					AND CASE WHEN a.id_number IS NOT NULL THEN r.id_number = a.id_number
+							 ELSE medaid.normalize_name(s.name) = medaid.normalize_name(a.name) AND s.region = a.region END);
+SELECT ok((SELECT count(*) FROM return_diff) = 0,
+		  format('every anomaly is returned to its department and closed by the batch the model closes it with (%s returns, %s closed, %s differ)',
+				 (SELECT count(*) FROM medaid_model.anomaly_return),
+				 (SELECT count(*) FROM medaid_model.anomaly_return WHERE closed_by_batch_id IS NOT NULL),
+				 (SELECT count(*) FROM return_diff)))
+	   || coalesce(E'\n' || diag((SELECT string_agg(format('%s: batch %s row %s %s closed by %s', side, batch_id, row_no, dept,
+															closed_by_batch_id), E'\n')
+								  FROM (SELECT * FROM return_diff ORDER BY batch_id, row_no LIMIT 10) x)), '');
+
 -- category_on for everyone on dates across the months, and around every
 -- date a row of theirs applied
 CREATE TEMP TABLE probe AS
@@ -320,7 +360,8 @@ WHERE EXISTS (SELECT FROM verdict b WHERE b.batch_no = a.batch_no AND b.pid = a.
 SELECT is((SELECT array_agg(w ORDER BY w) FROM unnest(ARRAY[
 			'late_row_applied', 'clipped_before_later_period', 'change_ended_other', 'change_to_held_category',
 			'period_ended_on_its_first_day', 'snapshot_all_anomalies_kept', 'snapshot_omitted_person',
-			'snapshot_omitted_one_of_several', 'region_moved',
+			'snapshot_omitted_one_of_several', 'snapshot_omitted_beside_anomaly_rows', 'region_moved',
+			'same_key_as_an_earlier_exit_never_held', 'same_key_as_an_earlier_spoilt_row',
 			'person holding categories of both departments on one day',
 			'person holding two categories of one department on one day',
 			'applied row with a 15-digit ID', 'applied row with a full-width, spaced or hyphenated ID',
