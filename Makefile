@@ -71,3 +71,7 @@ fuzz: build/cnid_fuzz
 bench-cnid:
 	bash bench/cnid.sh
 .PHONY: bench-cnid
+
+bench-reconcile:
+	bash bench/reconcile.sh
+.PHONY: bench-reconcile

@@ -36,8 +36,9 @@
 # between), then February is loaded and timed: \copy ... FROM the file (the
 # way docs/reference.md loads a roster), then SELECT * FROM medaid.reconcile,
 # in one psql session, wall clock by clock_timestamp() around each (commit
-# included), a CHECKPOINT before each (not timed).  Server settings are the
-# defaults (work_mem 4MB, JIT and parallel query as configured) and printed.
+# included), a CHECKPOINT before each (not timed); the backend's CPU time is
+# reported beside the wall clock.  Server settings are the defaults (work_mem
+# 4MB, JIT and parallel query as configured) and printed.
 #
 # Output: a table and a summary on stdout, the same as Markdown in
 # bench/out/reconcile.md.  Exits non-zero when reconcile's outcome counts
@@ -224,7 +225,7 @@ allow_kb=$(q "SELECT (pg_size_bytes(current_setting('maintenance_work_mem'))
 code=$(res "$rows" code)
 for m in $sizes; do
 	[[ $(res "$m" code) == "$(res "$rows" code)" ]] ||
-		code+="; CAUTION: medaid was reinstalled during the run, the $m-row run measured $(res "$m" code | cut -d';' -f1-2)"
+		code+="; CAUTION: medaid was reinstalled during the run, the $m-row run measured $(res "$m" code | grep -o 'git [^;]*\|md5 [0-9a-f]*' | tr '\n' ' ')"
 done
 allow_what="maintenance_work_mem $(q "SHOW maintenance_work_mem") + temp_buffers $(q "SHOW temp_buffers") + 32 MB"
 

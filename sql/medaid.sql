@@ -808,66 +808,91 @@ BEGIN
 	IF to_regclass('pg_temp.medaid_judged') IS NOT NULL THEN
 		DROP TABLE pg_temp.medaid_judged;
 	END IF;
+	-- The rows were just loaded: without fresh statistics the planner takes
+	-- the batch for a handful of rows and probes indexes a million times.
+	-- (Only the owner may ANALYZE; others get the plans the statistics give.)
+	IF pg_has_role((SELECT c.relowner FROM pg_class c WHERE c.oid = 'medaid.roster_staging'::regclass), 'USAGE') THEN
+		ANALYZE medaid.roster_staging;
+	END IF;
+
+	-- Rules 1 and 2 for every row, and in a snapshot rule 4 and "unchanged",
+	-- in one pass: a million-row snapshot is judged without rewriting rows.
 	CREATE TEMP TABLE medaid_judged ON COMMIT DROP AS
-	SELECT f.*,
-		   CASE
-			WHEN f.name IS NULL OR f.name = '' THEN 'missing_name'
-			WHEN f.id IS NULL THEN 'id_' || medaid.cnid_invalid_reason(f.raw_id)
-			WHEN f.raw_category IS NULL OR btrim(f.raw_category) = '' THEN 'missing_category'
-			WHEN f.category IS NULL THEN 'unknown_category'
-			WHEN medaid.category_dept(f.category) <> b.dept THEN 'category_wrong_department'
-			WHEN b.mode = 'delta' AND coalesce(f.event, '') = '' THEN 'missing_event'
-			WHEN b.mode = 'delta' AND f.event NOT IN ('add', 'exit', 'change') THEN 'unknown_event'
-			WHEN b.mode = 'snapshot' AND coalesce(f.event, '') NOT IN ('', 'add') THEN 'event_in_snapshot'
-			WHEN b.mode = 'delta' AND f.raw_date IS NULL THEN 'missing_date'
-			WHEN f.eff_date > m_end THEN 'date_after_period'
-			WHEN f.eff_date < medaid.cnid_birth_date(f.id) THEN 'date_before_birth'
-			WHEN coalesce(f.region, '') = '' THEN 'missing_region'
-			WHEN f.region !~ '^[0-9]{6}$' THEN 'invalid_region'
+	WITH f AS (
+		SELECT s.row_no, s.name AS raw_name, s.id_number AS raw_id, s.category AS raw_category,
+			   s.event AS raw_event, s.event_date AS raw_date, s.region AS raw_region,
+			   medaid.normalize_name(s.name) AS name,
+			   medaid.cnid_try(s.id_number) AS id,
+			   medaid.category_from_text(s.category) AS category,
+			   lower(btrim(s.event)) AS event,
+			   CASE WHEN b.mode = 'snapshot' THEN coalesce(s.event_date, m_start) ELSE s.event_date END AS eff_date,
+			   btrim(s.region) AS region
+		FROM medaid.roster_staging s
+		WHERE s.batch_id = b.batch_id
+	), fields AS (
+		-- rule 1: a missing or invalid field
+		SELECT f.*,
+			   CASE
+				WHEN f.name IS NULL OR f.name = '' THEN 'missing_name'
+				WHEN f.id IS NULL THEN 'id_' || medaid.cnid_invalid_reason(f.raw_id)
+				WHEN f.raw_category IS NULL OR btrim(f.raw_category) = '' THEN 'missing_category'
+				WHEN f.category IS NULL THEN 'unknown_category'
+				WHEN medaid.category_dept(f.category) <> b.dept THEN 'category_wrong_department'
+				WHEN b.mode = 'delta' AND coalesce(f.event, '') = '' THEN 'missing_event'
+				WHEN b.mode = 'delta' AND f.event NOT IN ('add', 'exit', 'change') THEN 'unknown_event'
+				WHEN b.mode = 'snapshot' AND coalesce(f.event, '') NOT IN ('', 'add') THEN 'event_in_snapshot'
+				WHEN b.mode = 'delta' AND f.raw_date IS NULL THEN 'missing_date'
+				WHEN f.eff_date > m_end THEN 'date_after_period'
+				WHEN f.eff_date < medaid.cnid_birth_date(f.id) THEN 'date_before_birth'
+				WHEN coalesce(f.region, '') = '' THEN 'missing_region'
+				WHEN f.region !~ '^[0-9]{6}$' THEN 'invalid_region'
+			   END AS field_reason
+		FROM f
+	), names AS (
+		-- rule 2: the name held for the ID, or for a new ID the name on its
+		-- first row (by date, then row) that passed rule 1
+		SELECT x.*,
+			   CASE WHEN x.field_reason IS NOT NULL THEN x.field_reason
+					WHEN x.name <> coalesce(p.name, first_value(x.name) OVER first_ok) THEN 'name_mismatch'
+			   END AS early_reason
+		FROM fields x
+		LEFT JOIN medaid.person p ON p.id_number OPERATOR(medaid.=) x.id
+		WINDOW first_ok AS (PARTITION BY x.id, x.field_reason IS NULL ORDER BY x.eff_date, x.row_no)
+	), extras AS (
+		-- snapshot rule 4: further rows of one person and category
+		SELECT y.*,
+			   CASE WHEN b.mode = 'snapshot' AND y.early_reason IS NULL
+					THEN row_number() OVER (PARTITION BY y.id, y.category, y.early_reason IS NULL
+											ORDER BY y.eff_date, y.row_no) END AS nth
+		FROM names y
+	)
+	SELECT e.row_no, e.raw_name, e.raw_id, e.raw_category, e.raw_event, e.raw_date, e.raw_region,
+		   e.name, e.id, e.category, e.event, e.eff_date, e.region,
+		   CASE WHEN e.early_reason IS NOT NULL THEN e.early_reason
+				WHEN e.nth > 1 THEN 'duplicate_row'
+				WHEN held.id_number IS NOT NULL THEN 'unchanged'
 		   END AS reason,
-		   NULL::text AS outcome
-	FROM (SELECT s.row_no, s.name AS raw_name, s.id_number AS raw_id, s.category AS raw_category,
-				 s.event AS raw_event, s.event_date AS raw_date, s.region AS raw_region,
-				 medaid.normalize_name(s.name) AS name,
-				 medaid.cnid_try(s.id_number) AS id,
-				 medaid.category_from_text(s.category) AS category,
-				 lower(btrim(s.event)) AS event,
-				 CASE WHEN b.mode = 'snapshot' THEN coalesce(s.event_date, m_start) ELSE s.event_date END AS eff_date,
-				 btrim(s.region) AS region
-		  FROM medaid.roster_staging s
-		  WHERE s.batch_id = b.batch_id) f;
-	UPDATE medaid_judged SET outcome = 'anomaly' WHERE reason IS NOT NULL;
+		   CASE WHEN e.early_reason IS NOT NULL THEN 'anomaly'
+				WHEN e.nth > 1 OR held.id_number IS NOT NULL THEN 'duplicate'
+		   END AS outcome
+	FROM extras e
+	LEFT JOIN (SELECT p.id_number, p.category
+			   FROM medaid.category_period p
+			   WHERE b.mode = 'snapshot' AND p.dept = b.dept
+				 AND p.valid_from <= m_end AND (p.valid_to IS NULL OR p.valid_to > m_end)) held
+	  ON held.id_number OPERATOR(medaid.=) e.id AND held.category OPERATOR(medaid.=) e.category
+	 AND e.early_reason IS NULL AND coalesce(e.nth, 1) = 1;
 	rows_staged := (SELECT count(*) FROM medaid_judged);
-	IF b.mode = 'snapshot' AND NOT EXISTS (SELECT FROM medaid_judged WHERE outcome IS NULL) THEN
+	IF b.mode = 'snapshot' AND NOT EXISTS (SELECT FROM medaid_judged WHERE outcome IS DISTINCT FROM 'anomaly') THEN
 		RAISE EXCEPTION 'snapshot batch % has no acceptable rows (% staged)', b.batch_id, rows_staged
 			USING ERRCODE = 'object_not_in_prerequisite_state',
 				  DETAIL = 'A snapshot ends every category of the department it omits; an empty or wholly rejected snapshot would end them all.',
 				  HINT = 'Check the file loaded into roster_staging for this batch; nothing was applied.';
 	END IF;
-	CREATE INDEX ON medaid_judged (id);
-	ANALYZE medaid_judged;
-
-	-- a name that differs from the one held for the ID
-	UPDATE medaid_judged j SET outcome = 'anomaly', reason = 'name_mismatch'
-	FROM medaid.person p
-	WHERE j.outcome IS NULL AND p.id_number OPERATOR(medaid.=) j.id AND p.name <> j.name;
-	-- for a new ID, its first acceptable row (by date, then row) sets the name
-	UPDATE medaid_judged j SET outcome = 'anomaly', reason = 'name_mismatch'
-	FROM (SELECT DISTINCT ON (x.id) x.id, x.name
-		  FROM medaid_judged x WHERE x.outcome IS NULL
-		  ORDER BY x.id, x.eff_date, x.row_no) first_row
-	WHERE j.outcome IS NULL AND j.id OPERATOR(medaid.=) first_row.id AND j.name <> first_row.name;
-
-	-- rows naming the same person and category (snapshot) are one: the
-	-- extra rows are duplicates; a delta batch judges its extra rows in
-	-- turn, below, after exit_never_held
-	IF b.mode = 'snapshot' THEN
-		UPDATE medaid_judged j SET outcome = 'duplicate', reason = 'duplicate_row'
-		FROM (SELECT x.row_no,
-					 row_number() OVER (PARTITION BY x.id, x.category ORDER BY x.eff_date, x.row_no) AS n
-			  FROM medaid_judged x WHERE x.outcome IS NULL) dup
-		WHERE j.row_no = dup.row_no AND dup.n > 1;
+	IF b.mode = 'delta' THEN
+		CREATE INDEX ON medaid_judged (id);
 	END IF;
+	ANALYZE medaid_judged;
 
 	IF b.mode = 'delta' THEN
 		FOR r IN SELECT * FROM medaid_judged WHERE outcome IS NULL ORDER BY eff_date, row_no LOOP
@@ -949,12 +974,8 @@ BEGIN
 		END LOOP;
 		exits := 0;
 	ELSE
-		-- snapshot: a row for a category held on the month's last day confirms it
-		UPDATE medaid_judged j SET outcome = 'duplicate', reason = 'unchanged'
-		FROM medaid.category_period p
-		WHERE j.outcome IS NULL AND p.id_number OPERATOR(medaid.=) j.id AND p.category OPERATOR(medaid.=) j.category
-		  AND p.valid_from <= m_end AND (p.valid_to IS NULL OR p.valid_to > m_end);
-
+		-- snapshot: rows for categories held on the month's last day were
+		-- judged "unchanged" above
 		-- categories of the department the snapshot omits end on the first day
 		-- of the next month; a person whose rows are all anomalies keeps them
 		WITH kept AS (
