@@ -5,33 +5,12 @@
 CREATE EXTENSION medaid;
 CREATE SCHEMA medaid_bench;
 
--- ISO 7064 MOD 11-2 weighted digit sum of a 17-digit body held as bigint:
--- digit i (from the left) times 7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2.
--- One-expression SQL functions, so the planner inlines them.
-CREATE FUNCTION medaid_bench.wsum(b bigint) RETURNS bigint
-	LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-	SELECT  7 * ($1 / 10000000000000000 % 10) +  9 * ($1 / 1000000000000000 % 10)
-		 + 10 * ($1 / 100000000000000 % 10)   +  5 * ($1 / 10000000000000 % 10)
-		 +  8 * ($1 / 1000000000000 % 10)     +  4 * ($1 / 100000000000 % 10)
-		 +  2 * ($1 / 10000000000 % 10)       +  1 * ($1 / 1000000000 % 10)
-		 +  6 * ($1 / 100000000 % 10)         +  3 * ($1 / 10000000 % 10)
-		 +  7 * ($1 / 1000000 % 10)           +  9 * ($1 / 100000 % 10)
-		 + 10 * ($1 / 10000 % 10)             +  5 * ($1 / 1000 % 10)
-		 +  8 * ($1 / 100 % 10)               +  4 * ($1 / 10 % 10)
-		 +  2 * ($1 % 10)
-$$;
-
--- The 18-character number of a body: its 17 digits and the check character
--- (the weighted sum mod 11 indexes '10X98765432').
-CREATE FUNCTION medaid_bench.id18(b bigint) RETURNS text
-	LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-	SELECT lpad($1::text, 17, '0') || substr('10X98765432', (medaid_bench.wsum($1) % 11)::int + 1, 1)
-$$;
+\ir id_helpers.sql
 
 -- The same number with a check character k (1..10) steps away from the right one.
 CREATE FUNCTION medaid_bench.id18_bad(b bigint, k int) RETURNS text
 	LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-	SELECT lpad($1::text, 17, '0') || substr('10X98765432', ((medaid_bench.wsum($1) + $2) % 11)::int + 1, 1)
+	SELECT medaid_bench.digits($1) || medaid_bench.wrong_chk($1, $2)
 $$;
 
 -- Facts the report prints, per run size.
