@@ -1308,3 +1308,327 @@ END
 $$;
 COMMENT ON FUNCTION medaid.burden_threshold(text, integer, numeric) IS
 'ratio × the province''s per-capita income of the previous year; NULL ratio gives NULL; a missing income is an error that names the province and the year, never a fallback';
+
+-------------------------------------------------------------------------------
+-- Settlements (结算) and monthly high-cost warnings (33号 §四, 20号 §三)
+-------------------------------------------------------------------------------
+
+CREATE TABLE medaid.settlement (
+	settlement_id text NOT NULL CHECK (settlement_id <> ''),
+	id_number medaid.cnid NOT NULL,
+	settle_date date NOT NULL CHECK (pg_catalog.isfinite(settle_date)),
+	region text NOT NULL CHECK (region ~ '^[0-9]{6}$'),
+	total numeric NOT NULL CHECK (total = round(total, 2)),
+	fund_paid numeric NOT NULL DEFAULT 0 CHECK (fund_paid = round(fund_paid, 2)),
+	critical_paid numeric NOT NULL DEFAULT 0 CHECK (critical_paid = round(critical_paid, 2)),
+	assistance_paid numeric NOT NULL DEFAULT 0 CHECK (assistance_paid = round(assistance_paid, 2)),
+	reverses text,
+	burden numeric GENERATED ALWAYS AS (total - fund_paid - critical_paid) STORED
+) PARTITION BY RANGE (settle_date);
+-- Indexes are made per partition (not on the parent): pg_dump then restores
+-- the partitions that ensure_settlement_partitions made, with theirs, without
+-- the parent's index making a second copy on ATTACH.
+CREATE TABLE medaid.settlement_default PARTITION OF medaid.settlement DEFAULT;
+CREATE INDEX settlement_default_person ON medaid.settlement_default (id_number, settle_date);
+CREATE INDEX settlement_default_id ON medaid.settlement_default (settlement_id);
+COMMENT ON TABLE medaid.settlement IS
+'settlements (COPY target), partitioned by month: rows of a month without a partition wait in settlement_default until ensure_settlement_partitions makes one; settlement_id is unique, and a reversal must negate an existing settlement of the same person';
+COMMENT ON TABLE medaid.settlement_default IS 'settlements of months that have no partition yet (ensure_settlement_partitions moves them)';
+COMMENT ON COLUMN medaid.settlement.settlement_id IS 'the settlement''s id, unique';
+COMMENT ON COLUMN medaid.settlement.id_number IS 'the insured person';
+COMMENT ON COLUMN medaid.settlement.settle_date IS 'the settlement date; a reversal counts on its own date';
+COMMENT ON COLUMN medaid.settlement.region IS 'the insured place (参保地), 6 digits: its first two give the threshold''s province';
+COMMENT ON COLUMN medaid.settlement.total IS 'total cost, yuan with two decimals';
+COMMENT ON COLUMN medaid.settlement.fund_paid IS 'basic medical insurance fund payment';
+COMMENT ON COLUMN medaid.settlement.critical_paid IS 'critical-illness insurance payment';
+COMMENT ON COLUMN medaid.settlement.assistance_paid IS 'medical-assistance payment';
+COMMENT ON COLUMN medaid.settlement.reverses IS 'for a reversal (冲销): the settlement_id it negates';
+COMMENT ON COLUMN medaid.settlement.burden IS 'personal burden after basic insurance and critical-illness insurance: total - fund_paid - critical_paid';
+
+-- settlement_id is unique across partitions: this table holds each id once.
+CREATE TABLE medaid.settlement_key (
+	settlement_id text PRIMARY KEY,
+	id_number medaid.cnid NOT NULL,
+	settle_date date NOT NULL,
+	reversed_by text UNIQUE
+);
+COMMENT ON TABLE medaid.settlement_key IS 'every settlement_id once (uniqueness across partitions), and the reversal of each settlement, if any';
+COMMENT ON COLUMN medaid.settlement_key.settlement_id IS 'the settlement''s id';
+COMMENT ON COLUMN medaid.settlement_key.id_number IS 'its person';
+COMMENT ON COLUMN medaid.settlement_key.settle_date IS 'its date';
+COMMENT ON COLUMN medaid.settlement_key.reversed_by IS 'the settlement_id of the reversal that negates it';
+
+CREATE FUNCTION medaid.settlement_accept() RETURNS trigger
+	LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+	AS $$
+DECLARE
+	bad record;
+	n bigint;
+BEGIN
+	-- one id twice in this statement, or already held
+	SELECT x.settlement_id, count(*) AS times INTO bad
+	FROM new_rows x GROUP BY x.settlement_id HAVING count(*) > 1 LIMIT 1;
+	IF FOUND THEN
+		RAISE EXCEPTION 'duplicate settlement_id %', quote_literal(bad.settlement_id)
+			USING ERRCODE = 'unique_violation',
+				  DETAIL = format('The rows loaded carry it %s times; a settlement is loaded once.', bad.times);
+	END IF;
+	SELECT x.settlement_id INTO bad
+	FROM new_rows x JOIN medaid.settlement_key k ON k.settlement_id = x.settlement_id LIMIT 1;
+	IF FOUND THEN
+		RAISE EXCEPTION 'duplicate settlement_id %', quote_literal(bad.settlement_id)
+			USING ERRCODE = 'unique_violation',
+				  DETAIL = 'A settlement with this id is already loaded.',
+				  HINT = 'Correct a settlement with a reversal (a negative row whose reverses names it) and a new settlement.';
+	END IF;
+	-- a reversal negates an existing settlement of the same person, once
+	SELECT x.settlement_id, x.reverses,
+		   CASE
+			WHEN o.settlement_id IS NULL THEN 'it names no settlement'
+			WHEN o.id_number OPERATOR(medaid.<>) x.id_number THEN 'it names a settlement of another person'
+			WHEN o.reverses IS NOT NULL THEN 'it names a reversal'
+			WHEN x.total <> -o.total OR x.fund_paid <> -o.fund_paid OR x.critical_paid <> -o.critical_paid
+				 OR x.assistance_paid <> -o.assistance_paid THEN 'its amounts do not negate the original''s'
+			WHEN x.settle_date < o.settle_date THEN 'it is dated before the original'
+		   END AS why
+	INTO bad
+	FROM new_rows x
+	LEFT JOIN medaid.settlement_key ok ON ok.settlement_id = x.reverses
+	LEFT JOIN medaid.settlement o ON o.settlement_id = x.reverses
+		 AND o.settle_date = COALESCE(ok.settle_date, o.settle_date)
+	WHERE x.reverses IS NOT NULL
+	  AND (o.settlement_id IS NULL OR o.id_number OPERATOR(medaid.<>) x.id_number OR o.reverses IS NOT NULL
+		   OR x.total <> -o.total OR x.fund_paid <> -o.fund_paid OR x.critical_paid <> -o.critical_paid
+		   OR x.assistance_paid <> -o.assistance_paid OR x.settle_date < o.settle_date)
+	LIMIT 1;
+	IF FOUND THEN
+		RAISE EXCEPTION 'broken reversal %: %', quote_literal(bad.settlement_id), bad.why
+			USING ERRCODE = 'foreign_key_violation',
+				  DETAIL = format('It reverses %s. A reversal is a row of the same person whose amounts are the original''s, negated, dated on or after it.',
+								  quote_literal(bad.reverses));
+	END IF;
+	INSERT INTO medaid.settlement_key (settlement_id, id_number, settle_date)
+	SELECT x.settlement_id, x.id_number, x.settle_date FROM new_rows x;
+	-- an original is reversed once
+	SELECT x.reverses INTO bad
+	FROM new_rows x JOIN medaid.settlement_key k ON k.settlement_id = x.reverses AND k.reversed_by IS NOT NULL
+	LIMIT 1;
+	IF FOUND THEN
+		RAISE EXCEPTION 'settlement % is already reversed', quote_literal(bad.reverses)
+			USING ERRCODE = 'unique_violation';
+	END IF;
+	UPDATE medaid.settlement_key k SET reversed_by = x.settlement_id
+	FROM new_rows x WHERE x.reverses IS NOT NULL AND k.settlement_id = x.reverses;
+	GET DIAGNOSTICS n = ROW_COUNT;
+	IF n <> (SELECT count(*) FROM new_rows x WHERE x.reverses IS NOT NULL) THEN
+		RAISE EXCEPTION 'a settlement is reversed twice in one load'
+			USING ERRCODE = 'unique_violation';
+	END IF;
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION medaid.settlement_accept() IS
+'statement trigger on settlement: refuses duplicate settlement_ids and broken reversals with a clear error, and records every id';
+CREATE TRIGGER settlement_accept AFTER INSERT ON medaid.settlement
+	REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION medaid.settlement_accept();
+
+CREATE FUNCTION medaid.settlement_no_change() RETURNS trigger
+	LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+	AS $$
+BEGIN
+	RAISE EXCEPTION 'settlements are not changed or deleted'
+		USING ERRCODE = 'object_not_in_prerequisite_state',
+			  HINT = 'Correct a settlement with a reversal and a new settlement.';
+END
+$$;
+COMMENT ON FUNCTION medaid.settlement_no_change() IS 'refuses UPDATE and DELETE of settlements: corrections are reversals';
+CREATE TRIGGER settlement_no_change BEFORE UPDATE OR DELETE ON medaid.settlement
+	FOR EACH ROW EXECUTE FUNCTION medaid.settlement_no_change();
+
+CREATE FUNCTION medaid.ensure_settlement_partitions(from_month date, to_month date) RETURNS integer
+	LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp
+	AS $$
+DECLARE
+	m date;
+	part text;
+	made integer := 0;
+BEGIN
+	IF from_month IS NULL OR to_month IS NULL OR from_month > to_month THEN
+		RAISE EXCEPTION 'invalid range of months: % to %', from_month, to_month
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF to_month > from_month + interval '20 years' THEN
+		RAISE EXCEPTION 'too many months: % to %', from_month, to_month
+			USING ERRCODE = 'invalid_parameter_value', DETAIL = 'At most 20 years at a time.';
+	END IF;
+	m := date_trunc('month', from_month)::date;
+	WHILE m <= to_month LOOP
+		part := format('settlement_y%sm%s', to_char(m, 'YYYY'), to_char(m, 'MM'));
+		IF to_regclass(format('medaid.%I', part)) IS NULL THEN
+			-- rows of the month waiting in the default partition move in
+			EXECUTE format('CREATE TABLE medaid.%I (LIKE medaid.settlement INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING GENERATED)', part);
+			ALTER TABLE medaid.settlement_default DISABLE TRIGGER USER;
+			EXECUTE format('WITH moved AS (DELETE FROM medaid.settlement_default WHERE settle_date >= %L AND settle_date < %L RETURNING *)
+							INSERT INTO medaid.%I (settlement_id, id_number, settle_date, region, total, fund_paid, critical_paid, assistance_paid, reverses)
+							SELECT settlement_id, id_number, settle_date, region, total, fund_paid, critical_paid, assistance_paid, reverses FROM moved',
+						   m, (m + interval '1 month')::date, part);
+			ALTER TABLE medaid.settlement_default ENABLE TRIGGER USER;
+			EXECUTE format('CREATE INDEX %I ON medaid.%I (id_number, settle_date)', part || '_person', part);
+			EXECUTE format('CREATE INDEX %I ON medaid.%I (settlement_id)', part || '_id', part);
+			EXECUTE format('ALTER TABLE medaid.settlement ATTACH PARTITION medaid.%I FOR VALUES FROM (%L) TO (%L)',
+						   part, m, (m + interval '1 month')::date);
+			EXECUTE format('COMMENT ON TABLE medaid.%I IS %L', part, format('settlements of %s', to_char(m, 'YYYY-MM')));
+			made := made + 1;
+		END IF;
+		m := (m + interval '1 month')::date;
+	END LOOP;
+	RETURN made;
+END
+$$;
+COMMENT ON FUNCTION medaid.ensure_settlement_partitions(date, date) IS
+'make the monthly partitions of settlement from one month to another (any days of them), moving rows waiting in settlement_default; returns how many it made';
+
+-- Warnings
+CREATE TABLE medaid.warning (
+	month date NOT NULL CHECK (month = pg_catalog.date_trunc('month', month)::date),
+	id_number medaid.cnid NOT NULL,
+	category text NOT NULL,
+	annual_burden numeric NOT NULL,
+	threshold numeric NOT NULL,
+	first_crossed_on date NOT NULL,
+	is_new boolean NOT NULL,
+	province text NOT NULL,
+	region text NOT NULL,
+	settlements bigint NOT NULL,
+	PRIMARY KEY (id_number, month)
+);
+CREATE INDEX warning_month ON medaid.warning (month);
+COMMENT ON TABLE medaid.warning IS
+'high-cost warnings: for each month, everyone whose net personal burden of the year up to the month''s last day exceeds their threshold (run_monthly_warnings fills it)';
+COMMENT ON COLUMN medaid.warning.month IS 'the month (first day)';
+COMMENT ON COLUMN medaid.warning.id_number IS 'the person';
+COMMENT ON COLUMN medaid.warning.category IS 'the active category whose ratio set the threshold (lowest ratio; equal ratios: the more favourable), or ordinary';
+COMMENT ON COLUMN medaid.warning.annual_burden IS 'net personal burden of the year up to the month''s last day';
+COMMENT ON COLUMN medaid.warning.threshold IS 'ratio × the province''s per-capita income of the previous year';
+COMMENT ON COLUMN medaid.warning.first_crossed_on IS 'the earliest day of the year on which the burden so far exceeded the threshold';
+COMMENT ON COLUMN medaid.warning.is_new IS 'not warned in the previous month of the same year';
+COMMENT ON COLUMN medaid.warning.province IS 'the threshold''s province: the first two digits of the region of the person''s latest settlement of the year up to the month''s end';
+COMMENT ON COLUMN medaid.warning.region IS 'that settlement''s region (the insured place)';
+COMMENT ON COLUMN medaid.warning.settlements IS 'settlements of the year up to the month''s end, reversals included';
+
+CREATE TABLE medaid.warning_run (
+	run_id bigint PRIMARY KEY DEFAULT pg_catalog.nextval('medaid.batch_id_seq'),
+	month date NOT NULL,
+	run_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	run_by name NOT NULL DEFAULT SESSION_USER,
+	people_assessed bigint NOT NULL,
+	warned bigint NOT NULL,
+	new_warnings bigint NOT NULL,
+	continuing bigint NOT NULL
+);
+COMMENT ON TABLE medaid.warning_run IS 'every run of run_monthly_warnings: month, who, when, counts';
+COMMENT ON COLUMN medaid.warning_run.run_id IS 'the run';
+COMMENT ON COLUMN medaid.warning_run.month IS 'the month computed';
+COMMENT ON COLUMN medaid.warning_run.run_at IS 'when';
+COMMENT ON COLUMN medaid.warning_run.run_by IS 'who';
+COMMENT ON COLUMN medaid.warning_run.people_assessed IS 'people with settlements in the year up to the month''s end and a threshold';
+COMMENT ON COLUMN medaid.warning_run.warned IS 'warnings of the month';
+COMMENT ON COLUMN medaid.warning_run.new_warnings IS 'of which new';
+COMMENT ON COLUMN medaid.warning_run.continuing IS 'of which continuing from the previous month';
+
+CREATE FUNCTION medaid.run_monthly_warnings(month date,
+		OUT month_computed date, OUT people_assessed bigint, OUT warned bigint,
+		OUT new_warnings bigint, OUT continuing bigint)
+	LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp SET jit = off
+	AS $$
+#variable_conflict use_column
+DECLARE
+	m_start date;
+	m_end date;
+	y integer;
+	missing record;
+BEGIN
+	IF run_monthly_warnings.month IS NULL OR NOT isfinite(run_monthly_warnings.month) THEN
+		RAISE EXCEPTION 'invalid month: %', coalesce(run_monthly_warnings.month::text, 'NULL')
+			USING ERRCODE = 'invalid_parameter_value', DETAIL = 'Give any day of the month to compute.';
+	END IF;
+	m_start := date_trunc('month', run_monthly_warnings.month)::date;
+	m_end := (m_start + interval '1 month')::date - 1;
+	y := extract(year FROM m_start)::integer;
+	-- one run of a month at a time
+	PERFORM pg_advisory_xact_lock(hashtext('medaid.run_monthly_warnings'), y * 100 + extract(month FROM m_start)::integer);
+
+	IF to_regclass('pg_temp.medaid_assessed') IS NOT NULL THEN
+		DROP TABLE pg_temp.medaid_assessed;
+	END IF;
+	CREATE TEMP TABLE medaid_assessed ON COMMIT DROP AS
+	WITH latest AS (
+		-- the threshold's province: the latest settlement of the year so far
+		SELECT DISTINCT ON (s.id_number) s.id_number, s.region
+		FROM medaid.settlement s
+		WHERE s.settle_date >= make_date(y, 1, 1) AND s.settle_date <= m_end
+		ORDER BY s.id_number, s.settle_date DESC, s.settlement_id DESC
+	), active AS (
+		SELECT p.id_number, p.category::text AS category, medaid.category_ordinal(p.category) AS ordinal
+		FROM medaid.category_period p
+		WHERE p.valid_from <= m_end AND (p.valid_to IS NULL OR p.valid_to > m_end)
+	), ratios AS (
+		-- the ratio that applies: among the active categories with a ratio
+		-- the lowest (equal ratios: the more favourable); no active category:
+		-- ordinary; only categories without a ratio: no warning
+		SELECT l.id_number, l.region, substr(l.region, 1, 2) AS province,
+			   CASE WHEN NOT EXISTS (SELECT FROM active a WHERE a.id_number OPERATOR(medaid.=) l.id_number)
+					THEN 'ordinary'
+					ELSE (SELECT a.category FROM active a JOIN medaid.threshold_ratio_effective r ON r.category = a.category
+						  WHERE a.id_number OPERATOR(medaid.=) l.id_number AND r.ratio IS NOT NULL
+						  ORDER BY r.ratio, a.ordinal LIMIT 1)
+			   END AS category
+		FROM latest l
+	)
+	SELECT x.id_number, x.region, x.province, x.category, r.ratio
+	FROM ratios x JOIN medaid.threshold_ratio_effective r ON r.category = x.category
+	WHERE r.ratio IS NOT NULL;
+
+	-- a missing income is an error naming the province and the year
+	SELECT a.province INTO missing
+	FROM medaid_assessed a
+	WHERE NOT EXISTS (SELECT FROM medaid.income_baseline b WHERE b.province = a.province AND b.year = y - 1)
+	LIMIT 1;
+	IF FOUND THEN
+		PERFORM medaid.burden_threshold(missing.province, y, 1);
+	END IF;
+
+	DELETE FROM medaid.warning w WHERE w.month = m_start;
+	INSERT INTO medaid.warning (month, id_number, category, annual_burden, threshold, first_crossed_on,
+								is_new, province, region, settlements)
+	SELECT m_start, g.id_number, g.category, (g.b).total, g.threshold, (g.b).first_crossed_on,
+		   m_start = make_date(y, 1, 1)
+		   OR NOT EXISTS (SELECT FROM medaid.warning p
+						  WHERE p.id_number OPERATOR(medaid.=) g.id_number
+							AND p.month = (m_start - interval '1 month')::date),
+		   g.province, g.region, (g.b).settlements
+	FROM (SELECT a.id_number, a.category, a.province, a.region, a.ratio * b.per_capita_income AS threshold,
+				 medaid.annual_burden(s.settle_date, s.burden, a.ratio * b.per_capita_income) AS b
+		  FROM medaid_assessed a
+		  JOIN medaid.income_baseline b ON b.province = a.province AND b.year = y - 1
+		  JOIN medaid.settlement s ON s.id_number OPERATOR(medaid.=) a.id_number
+		   AND s.settle_date >= make_date(y, 1, 1) AND s.settle_date <= m_end
+		  GROUP BY a.id_number, a.category, a.province, a.region, a.ratio, b.per_capita_income) g
+	WHERE (g.b).total > g.threshold;
+
+	SELECT count(*) INTO people_assessed FROM medaid_assessed;
+	SELECT count(*), count(*) FILTER (WHERE w.is_new), count(*) FILTER (WHERE NOT w.is_new)
+	INTO warned, new_warnings, continuing
+	FROM medaid.warning w WHERE w.month = m_start;
+	INSERT INTO medaid.warning_run (month, people_assessed, warned, new_warnings, continuing)
+	VALUES (m_start, people_assessed, warned, new_warnings, continuing);
+	month_computed := m_start;
+	DROP TABLE pg_temp.medaid_assessed;
+END
+$$;
+COMMENT ON FUNCTION medaid.run_monthly_warnings(date) IS
+'compute month M''s warnings again from the data (SPEC §7): replaces the month''s rows of warning, records the run; idempotent; returns the counts';
+SELECT pg_catalog.pg_extension_config_dump('medaid.settlement_default', '');
+SELECT pg_catalog.pg_extension_config_dump('medaid.settlement_key', '');
+SELECT pg_catalog.pg_extension_config_dump('medaid.warning', '');
+SELECT pg_catalog.pg_extension_config_dump('medaid.warning_run', '');

@@ -1,0 +1,101 @@
+-- settlements and monthly high-cost warnings (SPEC §4, §7)
+SET search_path = medaid, public;
+SET datestyle = ISO;
+\set SHOW_CONTEXT never
+SET client_min_messages = warning;
+-- a database of its own: no rows from the other tests
+DROP EXTENSION medaid CASCADE;
+CREATE EXTENSION medaid;
+RESET client_min_messages;
+
+INSERT INTO income_baseline (province, year, per_capita_income) VALUES
+	('37', 2025, 40000.00), ('37', 2026, 42000.00), ('44', 2025, 50000.00);
+
+-- categories on the months' last days
+SELECT open_batch('civil_affairs', '2026-01-01', 'delta') AS c1 \gset
+INSERT INTO roster_staging VALUES
+ (:c1, 1, '李四', '440524188001010014', 'dibao_edge', 'add', '2026-01-03', '370103'),
+ (:c1, 2, '张三', '11010519491231002X', 'dibao', 'add', '2026-01-05', '370102'),
+ (:c1, 3, '王五', '370102195001010011', 'tekun', 'add', '2026-01-05', '370102'),
+ (:c1, 4, '赵六', '130503196704010016', 'zhongbing', 'add', '2026-01-05', '370104');
+SELECT applied FROM reconcile(:c1);
+SELECT open_batch('civil_affairs', '2026-02-01', 'delta') AS c2 \gset
+INSERT INTO roster_staging VALUES
+ (:c2, 1, '赵六', '130503196704010016', 'dibao_edge', 'add', '2026-02-10', '370104');
+SELECT applied FROM reconcile(:c2);
+SELECT open_batch('rural', '2026-01-01', 'delta') AS r1 \gset
+INSERT INTO roster_staging VALUES
+ (:r1, 1, '王五', '370102195001010011', 'jiance', 'add', '2026-01-05', '370102');
+SELECT applied FROM reconcile(:r1);
+
+-- settlements: rows of months without partitions wait in the default one
+INSERT INTO settlement (settlement_id, id_number, settle_date, region, total, fund_paid, critical_paid, assistance_paid) VALUES
+ ('A1', '440524188001010014', '2026-01-10', '370103', 30000.00, 10000.00, 0, 0),  -- dibao_edge: 20000.00 burden
+ ('A2', '440524188001010014', '2026-01-20', '370103', 0.01, 0, 0, 0),             -- 20000.01 > 20000: crosses
+ ('B1', '11010519491231002X', '2026-01-10', '370102', 90000.00, 0, 0, 0),          -- dibao only: no warning
+ ('C1', '370102195001010011', '2026-01-11', '370102', 30000.00, 0, 5000.00, 0),    -- tekun + jiance: 50 %
+ ('D1', '130503196704010016', '2026-01-11', '370104', 25000.00, 0, 0, 0),          -- zhongbing in January: none
+ ('E1', '320102198001010016', '2026-01-15', '440101', 70000.00, 0, 0, 0),          -- ordinary, insured in 44
+ ('E2', '320102198001010016', '2026-02-15', '370102', 5000.00, 0, 0, 0),           -- latest region now 37
+ ('F1', '830000199201300022', '2026-01-31', '370102', 60000.00, 0, 0, 0),          -- ordinary: exactly 60000 is not over
+ ('F2', '830000199201300022', '2026-12-31', '370102', 0.01, 0, 0, 0);
+-- a reversal counts on its own date
+INSERT INTO settlement (settlement_id, id_number, settle_date, region, total, fund_paid, critical_paid, assistance_paid, reverses) VALUES
+ ('A1R', '440524188001010014', '2026-02-05', '370103', -30000.00, -10000.00, 0, 0, 'A1');
+SELECT settlement_id, burden FROM settlement ORDER BY settlement_id;
+
+-- bad loads are refused whole, with the reason
+INSERT INTO settlement (settlement_id, id_number, settle_date, region, total) VALUES
+ ('A1', '440524188001010014', '2026-03-10', '370103', 1.00);
+INSERT INTO settlement (settlement_id, id_number, settle_date, region, total) VALUES
+ ('G1', '440524188001010014', '2026-03-10', '370103', 1.00), ('G1', '440524188001010014', '2026-03-11', '370103', 1.00);
+INSERT INTO settlement (settlement_id, id_number, settle_date, region, total, reverses) VALUES
+ ('X1', '440524188001010014', '2026-03-10', '370103', -90000.00, 'B1');
+INSERT INTO settlement (settlement_id, id_number, settle_date, region, total, reverses) VALUES
+ ('X2', '11010519491231002X', '2026-03-10', '370102', -1.00, 'B1');
+INSERT INTO settlement (settlement_id, id_number, settle_date, region, total, fund_paid, reverses) VALUES
+ ('X3', '440524188001010014', '2026-03-10', '370103', -30000.00, -10000.00, 'A1');
+INSERT INTO settlement (settlement_id, id_number, settle_date, region, total, reverses) VALUES
+ ('X4', '440524188001010014', '2026-03-10', '370103', -1.00, 'NOPE');
+INSERT INTO settlement (settlement_id, id_number, settle_date, region, total) VALUES
+ ('X5', '440524188001010014', '2026-03-10', '370103', 1.001);
+UPDATE settlement SET total = 1 WHERE settlement_id = 'B1';
+DELETE FROM settlement WHERE settlement_id = 'B1';
+
+-- January
+SELECT * FROM run_monthly_warnings('2026-01-31');
+SELECT month, id_number, category, annual_burden, threshold, first_crossed_on, is_new, province
+FROM warning WHERE month = '2026-01-01' ORDER BY id_number;
+-- February: the reversal takes 李四 under; 赵六 turned dibao_edge; 320102… is
+-- now insured in 37, so the threshold is 37's
+SELECT * FROM run_monthly_warnings('2026-02-01');
+SELECT month, id_number, category, annual_burden, threshold, first_crossed_on, is_new, province
+FROM warning WHERE month = '2026-02-01' ORDER BY id_number;
+-- again: the same rows, another run recorded
+SELECT * FROM run_monthly_warnings('2026-02-14');
+SELECT count(*) AS february_rows FROM warning WHERE month = '2026-02-01';
+SELECT month, people_assessed, warned, new_warnings, continuing, run_by = session_user AS by_me
+FROM warning_run ORDER BY run_id;
+-- December: a settlement on the year's last day
+SELECT * FROM run_monthly_warnings('2026-12-01');
+SELECT id_number, annual_burden, first_crossed_on, is_new FROM warning WHERE month = '2026-12-01' ORDER BY id_number;
+-- a new year starts from nothing; its threshold needs the previous year's income
+INSERT INTO settlement (settlement_id, id_number, settle_date, region, total) VALUES
+ ('H1', '830000199201300022', '2027-01-02', '370102', 70000.00),
+ ('H2', '320102198001010016', '2027-01-02', '440101', 70000.00);
+SELECT * FROM run_monthly_warnings('2027-01-01');
+DELETE FROM income_baseline WHERE province = '44';
+INSERT INTO income_baseline VALUES ('44', 2026, 52000.00);
+SELECT * FROM run_monthly_warnings('2027-01-01');
+SELECT id_number, category, annual_burden, threshold, is_new FROM warning WHERE month = '2027-01-01' ORDER BY id_number;
+
+-- monthly partitions, made on demand; waiting rows move in
+SELECT tableoid::regclass AS partition, count(*) FROM settlement GROUP BY 1 ORDER BY 1;
+SELECT ensure_settlement_partitions('2026-01-01', '2027-01-31');
+SELECT tableoid::regclass AS partition, count(*) FROM settlement GROUP BY 1 ORDER BY 1;
+SELECT ensure_settlement_partitions('2026-01-01', '2026-02-01');
+INSERT INTO settlement (settlement_id, id_number, settle_date, region, total) VALUES
+ ('J1', '830000199201300022', '2026-06-02', '370102', 1.00);
+SELECT tableoid::regclass AS partition FROM settlement WHERE settlement_id = 'J1';
+-- the warnings do not change with where rows are kept
+SELECT * FROM run_monthly_warnings('2026-02-01');
