@@ -1350,13 +1350,15 @@ CREATE TABLE medaid.settlement_key (
 	settlement_id text PRIMARY KEY,
 	id_number medaid.cnid NOT NULL,
 	settle_date date NOT NULL,
-	reversed_by text UNIQUE
+	reversed_by text UNIQUE,
+	loaded_at timestamptz NOT NULL DEFAULT pg_catalog.now()
 );
 COMMENT ON TABLE medaid.settlement_key IS 'every settlement_id once (uniqueness across partitions), and the reversal of each settlement, if any';
 COMMENT ON COLUMN medaid.settlement_key.settlement_id IS 'the settlement''s id';
 COMMENT ON COLUMN medaid.settlement_key.id_number IS 'its person';
 COMMENT ON COLUMN medaid.settlement_key.settle_date IS 'its date';
 COMMENT ON COLUMN medaid.settlement_key.reversed_by IS 'the settlement_id of the reversal that negates it';
+COMMENT ON COLUMN medaid.settlement_key.loaded_at IS 'when it was loaded (the transaction''s time)';
 
 CREATE FUNCTION medaid.settlement_accept() RETURNS trigger
 	LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
@@ -1632,3 +1634,28 @@ SELECT pg_catalog.pg_extension_config_dump('medaid.settlement_default', '');
 SELECT pg_catalog.pg_extension_config_dump('medaid.settlement_key', '');
 SELECT pg_catalog.pg_extension_config_dump('medaid.warning', '');
 SELECT pg_catalog.pg_extension_config_dump('medaid.warning_run', '');
+
+-- Re-assessment after late roster rows (待遇享受时间与民政、乡村振兴部门一致)
+CREATE VIEW medaid.settlement_reassessment AS
+	SELECT c.batch_id, c.row_no, c.id_number, c.category, c.change, c.effective_date,
+		   b.reconciled_at, s.settlement_id, s.settle_date, s.total, s.burden, s.assistance_paid
+	FROM medaid.roster_change c
+	JOIN medaid.batch b ON b.batch_id = c.batch_id
+	JOIN medaid.settlement s ON s.id_number OPERATOR(medaid.=) c.id_number
+	 AND s.settle_date >= c.effective_date
+	JOIN medaid.settlement_key k ON k.settlement_id = s.settlement_id
+	 AND k.loaded_at < b.reconciled_at;
+COMMENT ON VIEW medaid.settlement_reassessment IS
+'settlements a late roster change reaches back over: dated on or after the change''s effective date and loaded before its batch was reconciled, so settled under the old category; to be re-assessed';
+COMMENT ON COLUMN medaid.settlement_reassessment.batch_id IS 'the batch that made the change';
+COMMENT ON COLUMN medaid.settlement_reassessment.row_no IS 'its row (NULL for a snapshot''s exit by omission)';
+COMMENT ON COLUMN medaid.settlement_reassessment.id_number IS 'the person';
+COMMENT ON COLUMN medaid.settlement_reassessment.category IS 'the category started or ended';
+COMMENT ON COLUMN medaid.settlement_reassessment.change IS 'add, exit or change';
+COMMENT ON COLUMN medaid.settlement_reassessment.effective_date IS 'the department''s date the change applies from';
+COMMENT ON COLUMN medaid.settlement_reassessment.reconciled_at IS 'when the change arrived';
+COMMENT ON COLUMN medaid.settlement_reassessment.settlement_id IS 'a settlement inside the window';
+COMMENT ON COLUMN medaid.settlement_reassessment.settle_date IS 'its date';
+COMMENT ON COLUMN medaid.settlement_reassessment.total IS 'its total cost';
+COMMENT ON COLUMN medaid.settlement_reassessment.burden IS 'its personal burden';
+COMMENT ON COLUMN medaid.settlement_reassessment.assistance_paid IS 'the assistance paid under the old category';

@@ -99,3 +99,11 @@ INSERT INTO settlement (settlement_id, id_number, settle_date, region, total) VA
 SELECT tableoid::regclass AS partition FROM settlement WHERE settlement_id = 'J1';
 -- the warnings do not change with where rows are kept
 SELECT * FROM run_monthly_warnings('2026-02-01');
+
+-- a late roster row: settlements made since its date are listed for re-assessment
+SELECT open_batch('rural', '2026-11-01', 'delta') AS late \gset
+INSERT INTO roster_staging VALUES
+ (:late, 1, '某人', '830000199201300022', 'jiance', 'add', '2026-06-01', '370102');
+SELECT applied FROM reconcile(:late);
+SELECT batch_id = :late AS this_batch, id_number, category, change, effective_date, settlement_id, settle_date, burden
+FROM settlement_reassessment ORDER BY settle_date;
