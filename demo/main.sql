@@ -92,3 +92,25 @@ SELECT month, count(*) AS counties, sum(adds) AS adds, sum(exits) AS exits, sum(
 	   count(*) FILTER (WHERE reviewed_at IS NOT NULL) AS reviewed,
 	   count(*) FILTER (WHERE overdue) AS overdue
 FROM review_status GROUP BY month ORDER BY month;
+
+\echo '== 7. settlements of 2026 and the monthly high-cost warnings (高额费用监测预警) =='
+-- a demo figure, not the official statistic: load the real one for real use
+INSERT INTO income_baseline (province, year, per_capita_income, source)
+VALUES ('37', 2025, 42000.00, 'demo figure');
+\copy settlement FROM 'demo/settlements_2026.csv' WITH (FORMAT csv, HEADER)
+SELECT ensure_settlement_partitions('2026-01-01', '2026-12-01') AS partitions_made \g /dev/null
+SELECT count(*) AS settlements, count(*) FILTER (WHERE reverses IS NOT NULL) AS reversals,
+	   count(DISTINCT id_number) AS people, sum(burden) AS personal_burden
+FROM settlement;
+SELECT m.month_computed AS month, m.people_assessed, m.warned, m.new_warnings, m.continuing
+FROM (VALUES (date '2026-10-01'), (date '2026-11-01')) AS v(d), run_monthly_warnings(v.d) m;
+
+SELECT category, threshold, count(*) AS warned, count(*) FILTER (WHERE is_new) AS new
+FROM warning WHERE month = '2026-11-01'
+GROUP BY category, threshold ORDER BY threshold, category;
+
+\echo '== 8. November''s warnings, largest burdens first (pushed to civil affairs and rural) =='
+SELECT cnid_mask(w.id_number) AS id, w.category, w.annual_burden, w.threshold, w.first_crossed_on,
+	   CASE WHEN w.is_new THEN 'new' ELSE 'continuing' END AS status, w.region
+FROM warning w WHERE w.month = '2026-11-01'
+ORDER BY w.annual_burden DESC LIMIT 10;
