@@ -211,7 +211,7 @@ COMMENT ON FUNCTION medaid.cnid_body(medaid.cnid) IS 'the 17-digit body as bigin
 CREATE FUNCTION medaid.normalize_name(text) RETURNS text
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION medaid.normalize_name(text) IS
-'a name for matching: full-width forms to half-width, all white space removed, look-alike middle dots (. · ・ • ‧ ∙ ⋅ ． ･ …) to U+00B7';
+'a name for matching: full-width forms to half-width, all white space removed, look-alike middle dots (U+002E, U+00B7, U+0387, U+2022, U+2024, U+2027, U+2219, U+22C5, U+30FB, U+FE52, U+FF0E, U+FF65) to U+00B7';
 
 -------------------------------------------------------------------------------
 -- Regions (GB/T 2260 address codes): optional, only ever used to flag
@@ -450,7 +450,7 @@ COMMENT ON FUNCTION medaid.category_rank(medaid.category, text, date) IS
 'the favourability rank of a category in a region on a date (lower is better): from category_favourability when the region has an order for that year, else the default order';
 
 -------------------------------------------------------------------------------
--- The register, rosters and reconciliation (33号 §一–§三)
+-- The register, rosters and reconciliation (33号 §一-§三)
 -------------------------------------------------------------------------------
 
 CREATE SEQUENCE medaid.batch_id_seq;
@@ -594,7 +594,7 @@ COMMENT ON COLUMN medaid.category_period.ended_batch_id IS 'the batch that ended
 COMMENT ON COLUMN medaid.category_period.ended_row_no IS 'the row that ended it; NULL when a snapshot ended it by omission';
 
 -- No two periods of one person and category overlap.  A GiST exclusion
--- constraint says it in one line but costs ~100-300 µs a row (measured);
+-- constraint says it in one line but costs ~100-300 us a row (measured);
 -- this statement trigger checks the rows a statement wrote against their
 -- neighbours through the btree index, and serialises writers with the lock
 -- reconcile takes, so that concurrent writers cannot both pass.

@@ -77,12 +77,8 @@ category_lookup(const char *s, int len)
 static int
 category_lookup_text(const char *s, int len)
 {
-	char	   *u = (char *) pg_do_encoding_conversion((unsigned char *) s, len,
-													   GetDatabaseEncoding(),
-													   PG_UTF8);
+	const char *u = medaid_utf8(s, &len);
 
-	if (u != s)
-		len = strlen(u);
 	return category_lookup(u, len);
 }
 

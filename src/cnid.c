@@ -136,17 +136,8 @@ cnid_reason_hint(const cnid_result *r)
 static void
 cnid_parse_text(const char *str, int len, cnid_result *r)
 {
-	const char *utf8 = str;
+	const char *utf8 = medaid_utf8(str, &len);
 
-	if (GetDatabaseEncoding() != PG_UTF8)
-	{
-		utf8 = (const char *) pg_do_encoding_conversion((unsigned char *) str,
-														len,
-														GetDatabaseEncoding(),
-														PG_UTF8);
-		if (utf8 != str)
-			len = strlen(utf8);
-	}
 	cnid_parse(utf8, (size_t) len, medaid_today_ymd(), r);
 }
 
@@ -386,19 +377,10 @@ Datum
 cnid_mask_text(PG_FUNCTION_ARGS)
 {
 	text	   *raw = PG_GETARG_TEXT_PP(0);
-	const char *s = VARDATA_ANY(raw);
 	int			len = VARSIZE_ANY_EXHDR(raw);
+	const char *s = medaid_utf8(VARDATA_ANY(raw), &len);
 	char		masked[CNID_MASK_MAX];
 
-	if (GetDatabaseEncoding() != PG_UTF8)
-	{
-		char	   *u = (char *) pg_do_encoding_conversion((unsigned char *) s, len,
-														   GetDatabaseEncoding(), PG_UTF8);
-
-		if (u != s)
-			len = strlen(u);
-		s = u;
-	}
 	cnid_mask_input(s, (size_t) len, masked);
 	PG_RETURN_TEXT_P(cstring_to_text(pg_any_to_server(masked, strlen(masked),
 													  PG_UTF8)));

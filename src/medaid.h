@@ -22,10 +22,7 @@
 /* Today in the session's time zone, as yyyymmdd (cnid.c). */
 extern int32 medaid_today_ymd(void);
 
-/*
- * Convert text in the database encoding to UTF-8; returns a NUL-terminated
- * string, which may be the input itself (name.c).
- */
-extern char *medaid_text_to_utf8(text *t, int *len);
+/* Text in the database encoding as UTF-8, converted only when needed (utf8.c). */
+extern const char *medaid_utf8(const char *s, int *len);
 
 #endif							/* MEDAID_H */
