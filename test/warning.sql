@@ -107,3 +107,32 @@ INSERT INTO roster_staging VALUES
 SELECT applied FROM reconcile(:late);
 SELECT batch_id = :late AS this_batch, id_number, category, change, effective_date, settlement_id, settle_date, burden
 FROM settlement_reassessment ORDER BY settle_date;
+
+-- the monthly push: every warning to both departments unless routed
+SELECT dept, count(*) AS pending FROM warning_pending WHERE month = '2026-02-01' GROUP BY dept ORDER BY dept;
+SELECT id_number, category, is_new FROM push_warnings('2026-02-01', 'civil_affairs') ORDER BY id_number;
+SELECT count(*) AS pushed_again FROM push_warnings('2026-02-01', 'civil_affairs');
+INSERT INTO warning_route VALUES ('jiance', 'rural');
+SELECT dept, id_masked, category FROM warning_pending WHERE month = '2026-02-01' ORDER BY dept, id_masked;
+SELECT dept, count(*), bool_and(pushed_by = session_user) AS by_me FROM warning_push GROUP BY dept;
+SELECT * FROM push_warnings('2026-02-01', 'medical_insurance');
+
+-- a city's own list against the province's
+INSERT INTO city_warning (city, month, id_number, annual_burden) VALUES
+ ('3701', '2026-02-01', '320102198001010016', 75000.00),
+ ('3701', '2026-02-01', '370102195001010011', 24000.00),
+ ('3701', '2026-02-01', '11010519491231002X', 90000.00);
+SELECT city, month, id_masked, province_burden, city_burden, status
+FROM warning_city_comparison ORDER BY status, id_masked;
+
+-- warned people followed month by month
+SELECT id_masked, month, settlements, total, fund_paid, critical_paid, assistance_paid, burden
+FROM warning_follow_up WHERE id_masked LIKE '440524%' OR id_masked LIKE '320102%' ORDER BY id_masked, month;
+
+-- a settlement summary for civil affairs
+SELECT * FROM settlement_summary('440524188001010014', '2026-01-01', '2026-12-31');
+SELECT settlements, total FROM settlement_summary('440524188001010014', '2026-01-15', '2026-02-04');
+SELECT from_on, to_on, settlements FROM settlement_summary('11010519491231002X', NULL, '2026-06-30');
+SELECT to_on = CURRENT_DATE AS to_today, from_on = (CURRENT_DATE - interval '1 year')::date + 1 AS twelve_months
+FROM settlement_summary('11010519491231002X');
+SELECT settlements, total FROM settlement_summary('110105491231002', '2020-01-01', '2020-12-31');
