@@ -114,3 +114,9 @@ SELECT cnid_mask(w.id_number) AS id, w.category, w.annual_burden, w.threshold, w
 	   CASE WHEN w.is_new THEN 'new' ELSE 'continuing' END AS status, w.region
 FROM warning w WHERE w.month = '2026-11-01'
 ORDER BY w.annual_burden DESC LIMIT 10;
+
+\echo '== 9. the monthly push to civil affairs and rural revitalisation =='
+SELECT 'civil_affairs' AS dept, count(*) AS pushed FROM push_warnings('2026-11-01', 'civil_affairs')
+UNION ALL
+SELECT 'rural', count(*) FROM push_warnings('2026-11-01', 'rural');
+SELECT count(*) AS still_pending FROM warning_pending WHERE month = '2026-11-01';
