@@ -136,3 +136,29 @@ SELECT from_on, to_on, settlements FROM settlement_summary('11010519491231002X',
 SELECT to_on = CURRENT_DATE AS to_today, from_on = (CURRENT_DATE - interval '1 year')::date + 1 AS twelve_months
 FROM settlement_summary('11010519491231002X');
 SELECT settlements, total FROM settlement_summary('110105491231002', '2020-01-01', '2020-12-31');
+
+-- the staging path: a whole file, bad rows reported one by one
+SELECT open_settlement_load() AS ld \gset
+INSERT INTO settlement_staging VALUES
+ (:ld, 1, 'K1', '440524188001010014', '2026-07-01', '370103', '100.00', '50', '', '', NULL),
+ (:ld, 2, 'K2', '110105194912310021', '2026-07-01', '370102', '100.00', '0', '0', '0', NULL),
+ (:ld, 3, 'K3', '440524188001010014', '2026-02-30', '370103', '100.00', '0', '0', '0', NULL),
+ (:ld, 4, 'K4', '440524188001010014', '2026-07-01', '3701', '100.00', '0', '0', '0', NULL),
+ (:ld, 5, 'K5', '440524188001010014', '2026-07-01', '370103', '100.001', '0', '0', '0', NULL),
+ (:ld, 6, 'K1', '440524188001010014', '2026-07-02', '370103', '1.00', '0', '0', '0', NULL),
+ (:ld, 7, 'B1', '440524188001010014', '2026-07-02', '370103', '1.00', '0', '0', '0', NULL),
+ (:ld, 8, 'K1R', '440524188001010014', '2026-07-05', '370103', '-100.00', '-50', '0', '0', 'K1'),
+ (:ld, 9, 'K1R2', '440524188001010014', '2026-07-06', '370103', '-100.00', '-50', '0', '0', 'K1'),
+ (:ld, 10, 'K6', '440524188001010014', '2026-07-06', '370103', '-1.00', '0', '0', '0', 'B1'),
+ (:ld, 11, 'K7', '440524188001010014', '2026-07-06', '370103', '-1.00', '0', '0', '0', 'NONE'),
+ (:ld, 12, NULL, '440524188001010014', '2026-07-06', '370103', '1.00', '0', '0', '0', NULL),
+ (:ld, 13, 'K8', '440524188001010014', '2026-08-06', '370103', 'abc', '0', '0', '0', NULL),
+ (:ld, 14, 'K9', '440524188001010014', '2099-08-06', '370103', '5.00', '0', '0', '0', NULL),
+ (:ld, 15, 'K10', '440524188001010014', '2026-08-06', '370103', '5.00', '', NULL, '0', NULL);
+SELECT * FROM load_settlements(:ld);
+SELECT * FROM load_settlements(:ld);
+SELECT row_no, reason, id_masked FROM settlement_rejected WHERE load_id = :ld ORDER BY row_no;
+SELECT settlement_id, settle_date, total, fund_paid, burden, reverses FROM settlement
+WHERE settlement_id IN ('K1', 'K1R', 'K9', 'K10') ORDER BY settlement_id;
+SELECT (SELECT count(*) FROM settlement_staging WHERE load_id = :ld) AS staged,
+	   (SELECT accepted + rejected FROM settlement_load WHERE load_id = :ld) AS accounted_for;
