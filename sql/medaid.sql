@@ -1241,6 +1241,32 @@ CREATE AGGREGATE medaid.annual_burden(settle_date date, burden numeric, threshol
 COMMENT ON AGGREGATE medaid.annual_burden(date, numeric, numeric) IS
 'net personal burden of a group of settlements (group by person and year) and the first day its running total exceeded the threshold (strictly greater); independent of input order; amounts in exact fen; parallel safe';
 
+CREATE FUNCTION medaid.annual_burden_inverse(internal, date, numeric, numeric) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION medaid.annual_burden_inverse(internal, date, numeric, numeric) IS
+'moving-aggregate inverse of trailing_burden: takes a settlement that leaves the window frame back out';
+
+-- The same computation with moving-aggregate support, for window frames
+-- such as the trailing 12 months: each row entering or leaving the frame
+-- costs one step, not a recomputation of the frame.
+CREATE AGGREGATE medaid.trailing_burden(settle_date date, burden numeric, threshold numeric) (
+	SFUNC = medaid.annual_burden_step,
+	STYPE = internal,
+	FINALFUNC = medaid.annual_burden_final,
+	FINALFUNC_MODIFY = READ_ONLY,
+	COMBINEFUNC = medaid.annual_burden_combine,
+	SERIALFUNC = medaid.annual_burden_serialize,
+	DESERIALFUNC = medaid.annual_burden_deserialize,
+	MSFUNC = medaid.annual_burden_step,
+	MINVFUNC = medaid.annual_burden_inverse,
+	MSTYPE = internal,
+	MFINALFUNC = medaid.annual_burden_final,
+	MFINALFUNC_MODIFY = READ_ONLY,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE medaid.trailing_burden(date, numeric, numeric) IS
+'annual_burden with moving-aggregate support: as a window function over a frame such as RANGE BETWEEN interval ''1 year'' PRECEDING AND CURRENT ROW (ordered by settle_date) it gives the trailing-12-month burden of every row, each row entering or leaving the frame costing one step';
+
 CREATE TABLE medaid.income_baseline (
 	province text NOT NULL CHECK (province ~ '^[0-9]{2}$'),
 	year integer NOT NULL CHECK (year BETWEEN 2000 AND 2100),

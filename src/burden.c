@@ -20,12 +20,13 @@
 #include "utils/date.h"
 #include "utils/numeric.h"
 
-#define BURDEN_SERIAL_VERSION 1
+#define BURDEN_SERIAL_VERSION 1	/* day, settlements, fen per day */
 #define BURDEN_MAX_FEN INT64CONST(100000000000000000)	/* 10^15 yuan */
 
 typedef struct BurdenDay
 {
 	int32		day;			/* DateADT */
+	int32		n;				/* settlements of the day in the state */
 	int64		fen;			/* net amount of the day, in fen */
 } BurdenDay;
 
@@ -35,6 +36,7 @@ typedef struct BurdenState
 	bool		has_threshold;
 	int64		threshold_fen;
 	bool		sorted;			/* days ascending and distinct */
+	int32		head;			/* days before it have left a moving frame */
 	int32		ndays;
 	int32		maxdays;
 	BurdenDay  *days;
@@ -124,14 +126,15 @@ burden_state_new(MemoryContext cxt)
 }
 
 static void
-burden_add_day(BurdenState *st, int32 day, int64 fen)
+burden_add_day(BurdenState *st, int32 day, int64 fen, int32 n)
 {
-	if (st->ndays > 0 && st->days[st->ndays - 1].day == day)
+	if (st->ndays > st->head && st->days[st->ndays - 1].day == day)
 	{
 		st->days[st->ndays - 1].fen += fen;
+		st->days[st->ndays - 1].n += n;
 		return;
 	}
-	if (st->ndays > 0 && st->days[st->ndays - 1].day > day)
+	if (st->ndays > st->head && st->days[st->ndays - 1].day > day)
 		st->sorted = false;
 	if (st->ndays == st->maxdays)
 	{
@@ -145,6 +148,7 @@ burden_add_day(BurdenState *st, int32 day, int64 fen)
 	}
 	st->days[st->ndays].day = day;
 	st->days[st->ndays].fen = fen;
+	st->days[st->ndays].n = n;
 	st->ndays++;
 }
 
@@ -182,14 +186,18 @@ burden_normalise(BurdenState *st)
 
 	if (st->sorted)
 		return;
-	qsort(st->days, st->ndays, sizeof(BurdenDay), burden_day_cmp);
-	for (int32 i = 0; i < st->ndays; i++)
+	qsort(st->days + st->head, st->ndays - st->head, sizeof(BurdenDay), burden_day_cmp);
+	for (int32 i = st->head; i < st->ndays; i++)
 	{
 		if (out > 0 && st->days[out - 1].day == st->days[i].day)
+		{
 			st->days[out - 1].fen += st->days[i].fen;
+			st->days[out - 1].n += st->days[i].n;
+		}
 		else
 			st->days[out++] = st->days[i];
 	}
+	st->head = 0;
 	st->ndays = out;
 	st->sorted = true;
 }
@@ -219,11 +227,47 @@ annual_burden_step(PG_FUNCTION_ARGS)
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("settle_date must be a finite date")));
 		old = MemoryContextSwitchTo(aggcxt);
-		burden_add_day(st, d, fen);
+		burden_add_day(st, d, fen, 1);
 		MemoryContextSwitchTo(old);
 		st->settlements++;
 	}
 	PG_RETURN_POINTER(st);
+}
+
+PG_FUNCTION_INFO_V1(annual_burden_inverse);
+/*
+ * Moving-aggregate inverse: a row leaves the window frame.  Rows leave in
+ * the order the frame is sorted (by date), so the day is almost always the
+ * first one left; NULL asks PostgreSQL to recompute the frame instead.
+ */
+Datum
+annual_burden_inverse(PG_FUNCTION_ARGS)
+{
+	BurdenState *st;
+	DateADT		d;
+	int64		fen;
+
+	if (!AggCheckCallContext(fcinfo, NULL))
+		elog(ERROR, "annual_burden_inverse called in non-aggregate context");
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	st = (BurdenState *) PG_GETARG_POINTER(0);
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		PG_RETURN_POINTER(st);	/* the row was never counted */
+	d = PG_GETARG_DATEADT(1);
+	fen = numeric_to_fen(PG_GETARG_NUMERIC(2), "burden", false);
+	for (int32 i = st->head; i < st->ndays; i++)
+	{
+		if (st->days[i].day != d || st->days[i].n <= 0)
+			continue;
+		st->days[i].fen -= fen;
+		st->days[i].n--;
+		st->settlements--;
+		while (st->head < st->ndays && st->days[st->head].n == 0)
+			st->head++;
+		PG_RETURN_POINTER(st);
+	}
+	PG_RETURN_NULL();
 }
 
 PG_FUNCTION_INFO_V1(annual_burden_combine);
@@ -252,8 +296,8 @@ annual_burden_combine(PG_FUNCTION_ARGS)
 
 	burden_set_threshold(a, b->has_threshold, b->threshold_fen);
 	old = MemoryContextSwitchTo(aggcxt);
-	for (int32 i = 0; i < b->ndays; i++)
-		burden_add_day(a, b->days[i].day, b->days[i].fen);
+	for (int32 i = b->head; i < b->ndays; i++)
+		burden_add_day(a, b->days[i].day, b->days[i].fen, b->days[i].n);
 	MemoryContextSwitchTo(old);
 	a->settlements += b->settlements;
 	PG_RETURN_POINTER(a);
@@ -275,10 +319,11 @@ annual_burden_serialize(PG_FUNCTION_ARGS)
 	pq_sendint64(&buf, st->settlements);
 	pq_sendbyte(&buf, st->has_threshold ? 1 : 0);
 	pq_sendint64(&buf, st->threshold_fen);
-	pq_sendint32(&buf, st->ndays);
-	for (int32 i = 0; i < st->ndays; i++)
+	pq_sendint32(&buf, st->ndays - st->head);
+	for (int32 i = st->head; i < st->ndays; i++)
 	{
 		pq_sendint32(&buf, st->days[i].day);
+		pq_sendint32(&buf, st->days[i].n);
 		pq_sendint64(&buf, st->days[i].fen);
 	}
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
@@ -320,7 +365,7 @@ annual_burden_deserialize(PG_FUNCTION_ARGS)
 	st->threshold_fen = pq_getmsgint64(&buf);
 	ndays = pq_getmsgint(&buf, 4);
 	if (ndays < 0 || st->settlements < 0 ||
-		(int64) buf.len - buf.cursor != (int64) ndays * 12)
+		(int64) buf.len - buf.cursor != (int64) ndays * 16)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("annual_burden state is corrupt: %d days in %d bytes", ndays, buf.len - buf.cursor)));
@@ -328,9 +373,14 @@ annual_burden_deserialize(PG_FUNCTION_ARGS)
 	for (int32 i = 0; i < ndays; i++)
 	{
 		int32		day = pq_getmsgint(&buf, 4);
+		int32		n = pq_getmsgint(&buf, 4);
 		int64		fen = pq_getmsgint64(&buf);
 
-		burden_add_day(st, day, fen);
+		if (n < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+					 errmsg("annual_burden state is corrupt: a day with %d settlements", n)));
+		burden_add_day(st, day, fen, n);
 	}
 	MemoryContextSwitchTo(old);
 	pq_getmsgend(&buf);
@@ -359,7 +409,7 @@ annual_burden_final(PG_FUNCTION_ARGS)
 	tupdesc = BlessTupleDesc(tupdesc);
 
 	burden_normalise(st);
-	for (int32 i = 0; i < st->ndays; i++)
+	for (int32 i = st->head; i < st->ndays; i++)
 	{
 		running += st->days[i].fen;
 		if (nulls[1] && st->has_threshold && running > st->threshold_fen)

@@ -88,3 +88,26 @@ SELECT category, ratio, configured FROM threshold_ratio_effective WHERE category
 DELETE FROM threshold_ratio;
 SELECT burden_threshold('37', 2027, 0.5);
 SELECT burden_threshold('44', 2026, 1.5);
+
+-- the trailing 12 months as a moving window: the same as computing each
+-- row's frame from scratch
+CREATE TABLE t AS
+SELECT g % 20 AS person,
+	   date '2025-01-01' + (g::bigint * 7919 % 700)::int AS d,
+	   round(((g::bigint * 104729 % 200000) - 20000) / 100.0, 2) AS amount
+FROM generate_series(1, 4000) g;
+CREATE TABLE moving AS
+SELECT person, d, amount,
+	   (trailing_burden(d, amount, 40000) OVER w).*
+FROM t
+WINDOW w AS (PARTITION BY person ORDER BY d RANGE BETWEEN interval '1 year' PRECEDING AND CURRENT ROW);
+SELECT count(*) AS rows, count(first_crossed_on) AS rows_crossed FROM moving;
+SELECT count(*) AS disagreements
+FROM (SELECT DISTINCT person, d, total, first_crossed_on, settlements FROM moving) m
+CROSS JOIN LATERAL (
+	SELECT (annual_burden(x.d, x.amount, 40000)).*
+	FROM t x WHERE x.person = m.person AND x.d >= m.d - interval '1 year' AND x.d <= m.d) f
+WHERE (m.total, m.first_crossed_on, m.settlements) IS DISTINCT FROM (f.total, f.first_crossed_on, f.settlements);
+-- a plain aggregate too
+SELECT (trailing_burden(d, amount, 40000)).total = (annual_burden(d, amount, 40000)).total AS same_as_annual FROM t;
+DROP TABLE t, moving;
