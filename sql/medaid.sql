@@ -1104,9 +1104,14 @@ CREATE FUNCTION medaid.category_timeline(id medaid.cnid)
 		SELECT g.seg_from, g.seg_to, medaid.category_on(id, g.seg_from) AS category
 		FROM segments g
 	), runs AS (
+		-- (a null-safe comparison written out: IS DISTINCT FROM would look
+		-- the operator up on the caller's search_path)
 		SELECT x.*, pg_catalog.count(*) FILTER (WHERE x.starts) OVER (ORDER BY x.seg_from) AS run
-		FROM (SELECT e.*, e.category IS DISTINCT FROM pg_catalog.lag(e.category) OVER (ORDER BY e.seg_from) AS starts
-			  FROM best e) x
+		FROM (SELECT p.*,
+					 CASE WHEN p.category IS NULL OR p.before IS NULL THEN (p.category IS NULL) <> (p.before IS NULL)
+						  ELSE p.category OPERATOR(medaid.<>) p.before END AS starts
+			  FROM (SELECT e.*, pg_catalog.lag(e.category) OVER (ORDER BY e.seg_from) AS before
+					FROM best e) p) x
 	)
 	SELECT pg_catalog.min(r.seg_from), (pg_catalog.array_agg(r.seg_to ORDER BY r.seg_from DESC))[1], r.category
 	FROM runs r
@@ -1851,9 +1856,10 @@ CREATE FUNCTION medaid.settlement_summary(id medaid.cnid, from_date date DEFAULT
 		OUT first_settled_on date, OUT last_settled_on date)
 	LANGUAGE sql STABLE PARALLEL SAFE
 	AS $$
-	SELECT r.f, r.t, count(s.settlement_id), COALESCE(sum(s.total), 0), COALESCE(sum(s.fund_paid), 0),
-		   COALESCE(sum(s.critical_paid), 0), COALESCE(sum(s.assistance_paid), 0), COALESCE(sum(s.burden), 0),
-		   min(s.settle_date), max(s.settle_date)
+	SELECT r.f, r.t, pg_catalog.count(s.settlement_id), COALESCE(pg_catalog.sum(s.total), 0),
+		   COALESCE(pg_catalog.sum(s.fund_paid), 0), COALESCE(pg_catalog.sum(s.critical_paid), 0),
+		   COALESCE(pg_catalog.sum(s.assistance_paid), 0), COALESCE(pg_catalog.sum(s.burden), 0),
+		   pg_catalog.min(s.settle_date), pg_catalog.max(s.settle_date)
 	FROM (SELECT COALESCE(from_date, (COALESCE(to_date, CURRENT_DATE) OPERATOR(pg_catalog.-) interval '1 year')::date OPERATOR(pg_catalog.+) 1) AS f,
 				 COALESCE(to_date, CURRENT_DATE) AS t) r
 	LEFT JOIN medaid.settlement s ON s.id_number OPERATOR(medaid.=) id
