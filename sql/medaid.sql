@@ -1354,7 +1354,12 @@ CREATE TABLE medaid.settlement (
 	critical_paid numeric NOT NULL DEFAULT 0 CHECK (critical_paid = round(critical_paid, 2)),
 	assistance_paid numeric NOT NULL DEFAULT 0 CHECK (assistance_paid = round(assistance_paid, 2)),
 	reverses text,
-	burden numeric GENERATED ALWAYS AS (total - fund_paid - critical_paid) STORED
+	burden numeric GENERATED ALWAYS AS (total - fund_paid - critical_paid) STORED,
+	-- only a reversal is negative, and insurance never pays more than the
+	-- cost: else a row could lower a burden and hide a warning
+	CONSTRAINT settlement_amounts CHECK (reverses IS NOT NULL OR
+		(total >= 0 AND fund_paid >= 0 AND critical_paid >= 0 AND assistance_paid >= 0
+		 AND fund_paid + critical_paid <= total))
 ) PARTITION BY RANGE (settle_date);
 -- Indexes are made per partition (not on the parent): pg_dump then restores
 -- the partitions that ensure_settlement_partitions made, with theirs, without
@@ -1600,7 +1605,7 @@ BEGIN
 		SELECT DISTINCT ON (s.id_number) s.id_number, s.region
 		FROM medaid.settlement s
 		WHERE s.settle_date >= make_date(y, 1, 1) AND s.settle_date <= m_end
-		ORDER BY s.id_number, s.settle_date DESC, s.settlement_id DESC
+		ORDER BY s.id_number, s.settle_date DESC, s.settlement_id COLLATE "C" DESC
 	), active AS (
 		SELECT p.id_number, p.category::text AS category, medaid.category_ordinal(p.category) AS ordinal
 		FROM medaid.category_period p
@@ -1614,7 +1619,8 @@ BEGIN
 					THEN 'ordinary'
 					ELSE (SELECT a.category FROM active a JOIN medaid.threshold_ratio_effective r ON r.category = a.category
 						  WHERE a.id_number OPERATOR(medaid.=) l.id_number AND r.ratio IS NOT NULL
-						  ORDER BY r.ratio, a.ordinal LIMIT 1)
+						  ORDER BY r.ratio, medaid.category_rank(a.category::medaid.category, l.region, m_end), a.ordinal
+						  LIMIT 1)
 			   END AS category
 		FROM latest l
 	)
@@ -1929,7 +1935,7 @@ SELECT pg_catalog.pg_extension_config_dump('medaid.settlement_rejected', '');
 COMMENT ON TABLE medaid.settlement_rejected IS 'the rows of a settlement load that were refused, one by one, with the reason';
 COMMENT ON COLUMN medaid.settlement_rejected.load_id IS 'the load';
 COMMENT ON COLUMN medaid.settlement_rejected.row_no IS 'the row';
-COMMENT ON COLUMN medaid.settlement_rejected.reason IS 'missing_settlement_id, id_<cnid reason>, bad_date, future_date, bad_region, bad_amount, duplicate_in_load, duplicate_settlement_id, reversal_not_found, reversal_other_person, reversal_of_reversal, reversal_amounts, reversal_before_original, reversed_twice';
+COMMENT ON COLUMN medaid.settlement_rejected.reason IS 'missing_settlement_id, id_<cnid reason>, bad_date, future_date, bad_region, bad_amount, negative_amount, paid_more_than_total, duplicate_in_load, duplicate_settlement_id, reversal_not_found, reversal_other_person, reversal_of_reversal, reversal_amounts, reversal_before_original, reversed_twice';
 COMMENT ON COLUMN medaid.settlement_rejected.id_masked IS 'the ID number as sent, masked';
 
 CREATE FUNCTION medaid.open_settlement_load() RETURNS bigint
@@ -1974,7 +1980,7 @@ BEGIN
 			   CASE
 				WHEN f.sid IS NULL THEN 'missing_settlement_id'
 				WHEN f.id IS NULL THEN 'id_' || medaid.cnid_invalid_reason(f.raw_id)
-				WHEN f.d IS NULL OR f.d !~ '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$'
+				WHEN f.d IS NULL OR f.d !~ '^(19|2[0-9])[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$'
 					 OR substr(f.d, 9, 2)::int > extract(day FROM (substr(f.d, 1, 8) || '01')::date + interval '1 month - 1 day')
 					THEN 'bad_date'
 				WHEN f.d::date > CURRENT_DATE THEN 'future_date'
@@ -1982,6 +1988,9 @@ BEGIN
 				WHEN f.total IS NULL OR f.total !~ '^-?[0-9]{1,13}(\.[0-9]{1,2})?$'
 					 OR f.fund !~ '^-?[0-9]{1,13}(\.[0-9]{1,2})?$' OR f.critical !~ '^-?[0-9]{1,13}(\.[0-9]{1,2})?$'
 					 OR f.assist !~ '^-?[0-9]{1,13}(\.[0-9]{1,2})?$' THEN 'bad_amount'
+				WHEN f.reverses IS NULL AND (f.total::numeric < 0 OR f.fund::numeric < 0
+											 OR f.critical::numeric < 0 OR f.assist::numeric < 0) THEN 'negative_amount'
+				WHEN f.reverses IS NULL AND f.fund::numeric + f.critical::numeric > f.total::numeric THEN 'paid_more_than_total'
 			   END AS reason
 		FROM f
 	)

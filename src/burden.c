@@ -15,6 +15,7 @@
 
 #include "access/htup_details.h"
 #include "funcapi.h"
+#include "common/int.h"
 #include "libpq/pqformat.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
@@ -114,6 +115,19 @@ fen_to_numeric(int64 fen)
 							   ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
 }
 
+/* a + b, or an error: totals stay exact or fail, never wrap. */
+static int64
+fen_add(int64 a, int64 b)
+{
+	int64		r;
+
+	if (pg_add_s64_overflow(a, b, &r))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("annual_burden total is out of range")));
+	return r;
+}
+
 static BurdenState *
 burden_state_new(MemoryContext cxt)
 {
@@ -130,7 +144,7 @@ burden_add_day(BurdenState *st, int32 day, int64 fen, int32 n)
 {
 	if (st->ndays > st->head && st->days[st->ndays - 1].day == day)
 	{
-		st->days[st->ndays - 1].fen += fen;
+		st->days[st->ndays - 1].fen = fen_add(st->days[st->ndays - 1].fen, fen);
 		st->days[st->ndays - 1].n += n;
 		return;
 	}
@@ -191,7 +205,7 @@ burden_normalise(BurdenState *st)
 	{
 		if (out > 0 && st->days[out - 1].day == st->days[i].day)
 		{
-			st->days[out - 1].fen += st->days[i].fen;
+			st->days[out - 1].fen = fen_add(st->days[out - 1].fen, st->days[i].fen);
 			st->days[out - 1].n += st->days[i].n;
 		}
 		else
@@ -260,7 +274,7 @@ annual_burden_inverse(PG_FUNCTION_ARGS)
 	{
 		if (st->days[i].day != d || st->days[i].n <= 0)
 			continue;
-		st->days[i].fen -= fen;
+		st->days[i].fen = fen_add(st->days[i].fen, -fen);
 		st->days[i].n--;
 		st->settlements--;
 		while (st->head < st->ndays && st->days[st->head].n == 0)
@@ -411,7 +425,7 @@ annual_burden_final(PG_FUNCTION_ARGS)
 	burden_normalise(st);
 	for (int32 i = st->head; i < st->ndays; i++)
 	{
-		running += st->days[i].fen;
+		running = fen_add(running, st->days[i].fen);
 		if (nulls[1] && st->has_threshold && running > st->threshold_fen)
 		{
 			nulls[1] = false;

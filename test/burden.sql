@@ -111,3 +111,6 @@ WHERE (m.total, m.first_crossed_on, m.settlements) IS DISTINCT FROM (f.total, f.
 -- a plain aggregate too
 SELECT (trailing_burden(d, amount, 40000)).total = (annual_burden(d, amount, 40000)).total AS same_as_annual FROM t;
 DROP TABLE t, moving;
+
+-- totals never wrap: out of range is an error
+SELECT annual_burden(date '2026-01-01', 999999999999999.99, NULL) FROM generate_series(1, 100);

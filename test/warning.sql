@@ -162,3 +162,28 @@ SELECT settlement_id, settle_date, total, fund_paid, burden, reverses FROM settl
 WHERE settlement_id IN ('K1', 'K1R', 'K9', 'K10') ORDER BY settlement_id;
 SELECT (SELECT count(*) FROM settlement_staging WHERE load_id = :ld) AS staged,
 	   (SELECT accepted + rejected FROM settlement_load WHERE load_id = :ld) AS accounted_for;
+
+-- dates no calendar reading can hold, negative originals, payments above cost
+SELECT open_settlement_load() AS ld2 \gset
+INSERT INTO settlement_staging VALUES
+ (:ld2, 1, 'M1', '440524188001010014', '0000-01-01', '370103', '1.00', '0', '0', '0', NULL),
+ (:ld2, 2, 'M2', '440524188001010014', '2026-03-01', '370103', '-5000.00', '0', '0', '0', NULL),
+ (:ld2, 3, 'M3', '440524188001010014', '2026-03-01', '370103', '100.00', '90', '20', '0', NULL),
+ (:ld2, 4, 'M4', '440524188001010014', '2026-03-01', '370103', '100.00', '90', '10', '0', NULL);
+SELECT * FROM load_settlements(:ld2);
+SELECT row_no, reason FROM settlement_rejected WHERE load_id = :ld2 ORDER BY row_no;
+INSERT INTO settlement (settlement_id, id_number, settle_date, region, total) VALUES
+ ('M5', '440524188001010014', '2026-03-01', '370103', -1.00);
+
+-- between equal ratios the region's own order picks the warning's category
+SELECT open_batch('rural', '2026-12-01', 'delta') AS eq \gset
+INSERT INTO roster_staging VALUES
+ (:eq, 1, '李四', '440524188001010014', 'jiance', 'add', '2026-12-01', '370103');
+SELECT applied FROM reconcile(:eq);
+INSERT INTO settlement (settlement_id, id_number, settle_date, region, total) VALUES
+ ('M6', '440524188001010014', '2026-12-02', '370103', 30000.00);
+SELECT warned FROM run_monthly_warnings('2026-12-01');
+SELECT category FROM warning WHERE month = '2026-12-01' AND id_number = '440524188001010014';
+INSERT INTO category_favourability VALUES ('37', 2026, 'jiance', 1), ('37', 2026, 'dibao_edge', 2);
+SELECT warned FROM run_monthly_warnings('2026-12-01');
+SELECT category FROM warning WHERE month = '2026-12-01' AND id_number = '440524188001010014';
