@@ -1431,9 +1431,19 @@ BEGIN
 		   END AS why
 	INTO bad
 	FROM new_rows x
-	LEFT JOIN medaid.settlement_key ok ON ok.settlement_id = x.reverses
-	LEFT JOIN medaid.settlement o ON o.settlement_id = x.reverses
-		 AND o.settle_date = COALESCE(ok.settle_date, o.settle_date)
+	-- the original: in this statement, or loaded before (its date, from
+	-- settlement_key, lets the lookup go to one partition)
+	LEFT JOIN LATERAL (
+		SELECT n.settlement_id, n.id_number, n.reverses, n.total, n.fund_paid, n.critical_paid,
+			   n.assistance_paid, n.settle_date
+		FROM new_rows n WHERE n.settlement_id = x.reverses
+		UNION ALL
+		SELECT s.settlement_id, s.id_number, s.reverses, s.total, s.fund_paid, s.critical_paid,
+			   s.assistance_paid, s.settle_date
+		FROM medaid.settlement_key k
+		JOIN medaid.settlement s ON s.settlement_id = k.settlement_id AND s.settle_date = k.settle_date
+		WHERE k.settlement_id = x.reverses
+		LIMIT 1) o ON true
 	WHERE x.reverses IS NOT NULL
 	  AND (o.settlement_id IS NULL OR o.id_number OPERATOR(medaid.<>) x.id_number OR o.reverses IS NOT NULL
 		   OR x.total <> -o.total OR x.fund_paid <> -o.fund_paid OR x.critical_paid <> -o.critical_paid
