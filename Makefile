@@ -49,14 +49,14 @@ SANITIZE = -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
 
-build/cnid_parse_test: test/unit/cnid_parse_test.c $(CORE_SRC) src/cnid_parse.h src/name_normalize.h
+build/cnid_parse_test: test/unit/cnid_parse_test.c $(CORE_SRC) src/cnid_parse.h src/name_normalize.h src/utf8_codec.h
 	@mkdir -p build
 	$(CC) -std=c99 -O1 -g -Wall -Wextra -Werror $(SANITIZE) -Isrc -o $@ test/unit/cnid_parse_test.c $(CORE_SRC)
 
 unittest: build/cnid_parse_test
 	./build/cnid_parse_test
 
-build/cnid_fuzz: test/unit/cnid_fuzz.c $(CORE_SRC) src/cnid_parse.h src/name_normalize.h
+build/cnid_fuzz: test/unit/cnid_fuzz.c $(CORE_SRC) src/cnid_parse.h src/name_normalize.h src/utf8_codec.h
 	@mkdir -p build
 	$(FUZZ_CC) -O1 -g -Wall -Wextra -Werror -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Isrc -o $@ test/unit/cnid_fuzz.c $(CORE_SRC)
 

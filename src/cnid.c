@@ -4,6 +4,7 @@
  *		17-digit body in 8 bytes, passed by value, shown as 18 characters.
  */
 #include "medaid.h"
+#include "utf8_codec.h"
 
 #include "access/htup_details.h"
 #include "access/xact.h"
@@ -66,30 +67,9 @@ cnid_reason_detail(const cnid_result *r)
 								r->bad_position, r->bad_char);
 			{
 				char		buf[8];
-				int			n = 0;
 				uint32		cp = r->bad_char;
+				int			n = (int) utf8_encode(cp, buf);
 
-				/* re-encode the code point as UTF-8 for the message */
-				if (cp < 0x80)
-					buf[n++] = (char) cp;
-				else if (cp < 0x800)
-				{
-					buf[n++] = (char) (0xC0 | (cp >> 6));
-					buf[n++] = (char) (0x80 | (cp & 0x3F));
-				}
-				else if (cp < 0x10000)
-				{
-					buf[n++] = (char) (0xE0 | (cp >> 12));
-					buf[n++] = (char) (0x80 | ((cp >> 6) & 0x3F));
-					buf[n++] = (char) (0x80 | (cp & 0x3F));
-				}
-				else
-				{
-					buf[n++] = (char) (0xF0 | (cp >> 18));
-					buf[n++] = (char) (0x80 | ((cp >> 12) & 0x3F));
-					buf[n++] = (char) (0x80 | ((cp >> 6) & 0x3F));
-					buf[n++] = (char) (0x80 | (cp & 0x3F));
-				}
 				buf[n] = '\0';
 				return psprintf("Character %d (\"%s\", U+%04X) cannot appear in an ID number.",
 								r->bad_position,

@@ -12,11 +12,12 @@
  * and computing the check character).
  */
 #include "cnid_parse.h"
+#include "utf8_codec.h"
 
 #include <stddef.h>
 #include <string.h>
 
-#define BAD_UTF8 0xFFFFFFFFu
+#define BAD_UTF8 UTF8_BAD
 
 /* Known province codes (GB/T 2260) and 81/82/83 (residence permits). */
 static const unsigned char province_table[100] = {
@@ -48,69 +49,6 @@ static const char *const status_codes[] = {
 	[CNID_FUTURE_BIRTH_DATE] = "future_birth_date",
 	[CNID_CHECK_CHARACTER] = "check_character",
 };
-
-/* Decode one UTF-8 code point at s[*i]; an invalid byte yields BAD_UTF8. */
-static uint32_t
-next_code_point(const unsigned char *s, size_t len, size_t *i)
-{
-	unsigned char c = s[*i];
-	uint32_t	cp;
-	int			extra;
-	uint32_t	min;
-
-	if (c < 0x80)
-	{
-		(*i)++;
-		return c;
-	}
-	if ((c & 0xE0) == 0xC0)
-	{
-		cp = c & 0x1F;
-		extra = 1;
-		min = 0x80;
-	}
-	else if ((c & 0xF0) == 0xE0)
-	{
-		cp = c & 0x0F;
-		extra = 2;
-		min = 0x800;
-	}
-	else if ((c & 0xF8) == 0xF0)
-	{
-		cp = c & 0x07;
-		extra = 3;
-		min = 0x10000;
-	}
-	else
-	{
-		(*i)++;
-		return BAD_UTF8;
-	}
-	if (*i + extra >= len)
-	{
-		/* truncated sequence */
-		(*i)++;
-		return BAD_UTF8;
-	}
-	for (int k = 1; k <= extra; k++)
-	{
-		unsigned char cc = s[*i + k];
-
-		if ((cc & 0xC0) != 0x80)
-		{
-			(*i)++;
-			return BAD_UTF8;
-		}
-		cp = (cp << 6) | (cc & 0x3F);
-	}
-	if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-	{
-		(*i)++;
-		return BAD_UTF8;
-	}
-	*i += extra + 1;
-	return cp;
-}
 
 /* Characters dropped from the input. */
 static int
@@ -166,29 +104,7 @@ put_code_point(char *out, uint32_t cp)
 		out[0] = '?';
 		return 1;
 	}
-	if (cp < 0x80)
-	{
-		out[0] = (char) cp;
-		return 1;
-	}
-	if (cp < 0x800)
-	{
-		out[0] = (char) (0xC0 | (cp >> 6));
-		out[1] = (char) (0x80 | (cp & 0x3F));
-		return 2;
-	}
-	if (cp < 0x10000)
-	{
-		out[0] = (char) (0xE0 | (cp >> 12));
-		out[1] = (char) (0x80 | ((cp >> 6) & 0x3F));
-		out[2] = (char) (0x80 | (cp & 0x3F));
-		return 3;
-	}
-	out[0] = (char) (0xF0 | (cp >> 18));
-	out[1] = (char) (0x80 | ((cp >> 12) & 0x3F));
-	out[2] = (char) (0x80 | ((cp >> 6) & 0x3F));
-	out[3] = (char) (0x80 | (cp & 0x3F));
-	return 4;
+	return utf8_encode(cp, out);
 }
 
 int
@@ -270,7 +186,7 @@ cnid_mask_input(const char *raw, size_t len, char *out)
 
 	while (i < len)
 	{
-		uint32_t	cp = next_code_point(s, len, &i);
+		uint32_t	cp = utf8_decode(s, len, &i);
 		char		c;
 
 		if (cp != BAD_UTF8 && is_separator(cp))
@@ -367,7 +283,7 @@ cnid_parse(const char *raw, size_t len, int32_t today, cnid_result *r)
 
 	while (i < len)
 	{
-		uint32_t	cp = next_code_point(s, len, &i);
+		uint32_t	cp = utf8_decode(s, len, &i);
 		char		c;
 
 		pos++;
