@@ -1272,6 +1272,50 @@ CREATE AGGREGATE medaid.trailing_burden(settle_date date, burden numeric, thresh
 COMMENT ON AGGREGATE medaid.trailing_burden(date, numeric, numeric) IS
 'annual_burden with moving-aggregate support: as a window function over a frame such as RANGE BETWEEN interval ''1 year'' PRECEDING AND CURRENT ROW (ordered by settle_date) it gives the trailing-12-month burden of every row, each row entering or leaving the frame costing one step';
 
+-- The stored burden state: one bytea per person and year (burden_year),
+-- which settlement loads update, so that a monthly warning run reads one row
+-- per person instead of the year's settlements.
+CREATE FUNCTION medaid.burden_state_step(internal, date, numeric, text, text) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION medaid.burden_state_combine(internal, internal) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION medaid.burden_state_serialize(internal) RETURNS bytea
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION medaid.burden_state_deserialize(bytea, internal) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION medaid.burden_state_step(internal, date, numeric, text, text) IS 'burden_state transition: adds the settlement to its day and, if it is the latest of its month, keeps its region';
+COMMENT ON FUNCTION medaid.burden_state_combine(internal, internal) IS 'burden_state combine: merges two partial states';
+COMMENT ON FUNCTION medaid.burden_state_serialize(internal) IS 'burden_state serialization and final value: the stored form (version, settlements, days, each month''s latest settlement)';
+COMMENT ON FUNCTION medaid.burden_state_deserialize(bytea, internal) IS 'burden_state deserialization: checks the version, sizes and order before reading';
+
+CREATE AGGREGATE medaid.burden_state(settle_date date, burden numeric, settlement_id text, region text) (
+	SFUNC = medaid.burden_state_step,
+	STYPE = internal,
+	FINALFUNC = medaid.burden_state_serialize,
+	FINALFUNC_MODIFY = READ_ONLY,
+	COMBINEFUNC = medaid.burden_state_combine,
+	SERIALFUNC = medaid.burden_state_serialize,
+	DESERIALFUNC = medaid.burden_state_deserialize,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE medaid.burden_state(date, numeric, text, text) IS
+'the stored burden state of a group of settlements (group by person and year): per day the settlements and net burden in fen, per month the latest settlement''s region; independent of input order; parallel safe';
+
+CREATE FUNCTION medaid.burden_state_merge(a bytea, b bytea) RETURNS bytea
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION medaid.burden_state_merge(bytea, bytea) IS
+'the burden state of both states'' settlements (NULL counts as none); checks both';
+
+CREATE FUNCTION medaid.burden_state_result(state bytea, through date, threshold numeric) RETURNS medaid.burden
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION medaid.burden_state_result(bytea, date, numeric) IS
+'what annual_burden gives for the state''s settlements dated up to and including through (NULL: all): the net burden, the first day the running total exceeded the threshold, the settlements';
+
+CREATE FUNCTION medaid.burden_state_region(state bytea, month date) RETURNS text
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION medaid.burden_state_region(bytea, date) IS
+'the region of the state''s latest settlement up to the end of the month holding the date (by date, then settlement_id in byte order); NULL if none';
+
 CREATE TABLE medaid.income_baseline (
 	province text NOT NULL CHECK (province ~ '^[0-9]{2}$'),
 	year integer NOT NULL CHECK (year BETWEEN 2000 AND 2100),
@@ -1396,12 +1440,67 @@ COMMENT ON COLUMN medaid.settlement_key.settle_date IS 'its date';
 COMMENT ON COLUMN medaid.settlement_key.reversed_by IS 'the settlement_id of the reversal that negates it';
 COMMENT ON COLUMN medaid.settlement_key.loaded_at IS 'when it was loaded (the transaction''s time)';
 
+-- The running burden state (33号 §四): one row per person and year, which
+-- settlement_accept updates with each load, so that run_monthly_warnings
+-- costs what changed since its last run, not the whole year.
+CREATE SEQUENCE medaid.burden_change_seq;
+COMMENT ON SEQUENCE medaid.burden_change_seq IS 'stamps of changes to burden_year; a warning run records the stamp it saw';
+CREATE TABLE medaid.burden_year (
+	id_number medaid.cnid NOT NULL,
+	year integer NOT NULL,
+	state bytea NOT NULL,
+	changed_seq bigint NOT NULL,
+	PRIMARY KEY (id_number, year)
+);
+CREATE INDEX burden_year_changed ON medaid.burden_year (year, changed_seq);
+COMMENT ON TABLE medaid.burden_year IS
+'each person''s settlements of a year as one burden state (burden_state): settlement loads keep it up to date, category changes mark it changed; rebuild_burden_state makes it again from the settlements';
+COMMENT ON COLUMN medaid.burden_year.id_number IS 'the person';
+COMMENT ON COLUMN medaid.burden_year.year IS 'the calendar year of the settlements';
+COMMENT ON COLUMN medaid.burden_year.state IS 'burden_state of the person''s settlements of the year (read with burden_state_result and burden_state_region)';
+COMMENT ON COLUMN medaid.burden_year.changed_seq IS 'the burden_change_seq stamp of the last load or category change that touched the person';
+
+-- Category changes change thresholds: mark the people's burden states.
+CREATE FUNCTION medaid.category_period_mark_changed() RETURNS trigger
+	LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+	AS $$
+DECLARE
+	s bigint;
+BEGIN
+	-- the lock before the stamp: a warning run that has seen this stamp
+	-- waits for this transaction (see run_monthly_warnings)
+	LOCK TABLE medaid.burden_year IN ROW EXCLUSIVE MODE;
+	s := nextval('medaid.burden_change_seq');
+	IF TG_OP = 'INSERT' THEN
+		UPDATE medaid.burden_year b SET changed_seq = s
+		WHERE b.id_number OPERATOR(medaid.=) ANY (SELECT DISTINCT x.id_number FROM new_rows x);
+	ELSIF TG_OP = 'UPDATE' THEN
+		UPDATE medaid.burden_year b SET changed_seq = s
+		WHERE b.id_number OPERATOR(medaid.=) ANY (SELECT x.id_number FROM new_rows x
+												  UNION SELECT o.id_number FROM old_rows o);
+	ELSE
+		UPDATE medaid.burden_year b SET changed_seq = s
+		WHERE b.id_number OPERATOR(medaid.=) ANY (SELECT DISTINCT o.id_number FROM old_rows o);
+	END IF;
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION medaid.category_period_mark_changed() IS
+'statement trigger on category_period: stamps the burden states of the people whose categories changed, so the next warning run computes them again';
+CREATE TRIGGER category_period_mark_changed_insert AFTER INSERT ON medaid.category_period
+	REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION medaid.category_period_mark_changed();
+CREATE TRIGGER category_period_mark_changed_update AFTER UPDATE ON medaid.category_period
+	REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION medaid.category_period_mark_changed();
+CREATE TRIGGER category_period_mark_changed_delete AFTER DELETE ON medaid.category_period
+	REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION medaid.category_period_mark_changed();
+
 CREATE FUNCTION medaid.settlement_accept() RETURNS trigger
 	LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 	AS $$
 DECLARE
 	bad record;
 	n bigint;
+	s bigint;
 BEGIN
 	-- one id twice in this statement, or already held
 	SELECT x.settlement_id, count(*) AS times INTO bad
@@ -1472,11 +1571,23 @@ BEGIN
 		RAISE EXCEPTION 'a settlement is reversed twice in one load'
 			USING ERRCODE = 'unique_violation';
 	END IF;
+	-- the running burden state of each person and year loaded; the lock
+	-- before the stamp: a warning run that has seen this stamp waits for
+	-- this transaction (see run_monthly_warnings)
+	LOCK TABLE medaid.burden_year IN ROW EXCLUSIVE MODE;
+	s := nextval('medaid.burden_change_seq');
+	INSERT INTO medaid.burden_year AS b (id_number, year, state, changed_seq)
+	SELECT x.id_number, extract(year FROM x.settle_date)::integer,
+		   medaid.burden_state(x.settle_date, x.burden, x.settlement_id, x.region), s
+	FROM new_rows x
+	GROUP BY 1, 2
+	ON CONFLICT (id_number, year) DO UPDATE
+		SET state = medaid.burden_state_merge(b.state, excluded.state), changed_seq = excluded.changed_seq;
 	RETURN NULL;
 END
 $$;
 COMMENT ON FUNCTION medaid.settlement_accept() IS
-'statement trigger on settlement: refuses duplicate settlement_ids and broken reversals with a clear error, and records every id';
+'statement trigger on settlement: refuses duplicate settlement_ids and broken reversals with a clear error, records every id, and adds the rows to the people''s burden states (burden_year)';
 CREATE TRIGGER settlement_accept AFTER INSERT ON medaid.settlement
 	REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION medaid.settlement_accept();
 
@@ -1569,31 +1680,66 @@ CREATE TABLE medaid.warning_run (
 	month date NOT NULL,
 	run_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
 	run_by name NOT NULL DEFAULT SESSION_USER,
+	mode text NOT NULL CHECK (mode IN ('full', 'incremental')),
+	base_run_id bigint,
 	people_assessed bigint NOT NULL,
 	warned bigint NOT NULL,
 	new_warnings bigint NOT NULL,
-	continuing bigint NOT NULL
+	continuing bigint NOT NULL,
+	carried bigint NOT NULL,
+	watermark bigint,
+	config_digest text NOT NULL
 );
-COMMENT ON TABLE medaid.warning_run IS 'every run of run_monthly_warnings: month, who, when, counts';
+CREATE INDEX warning_run_month ON medaid.warning_run (month, run_id);
+COMMENT ON TABLE medaid.warning_run IS 'every run of run_monthly_warnings: month, who, when, how, counts';
 COMMENT ON COLUMN medaid.warning_run.run_id IS 'the run';
 COMMENT ON COLUMN medaid.warning_run.month IS 'the month computed';
 COMMENT ON COLUMN medaid.warning_run.run_at IS 'when';
 COMMENT ON COLUMN medaid.warning_run.run_by IS 'who';
-COMMENT ON COLUMN medaid.warning_run.people_assessed IS 'people with settlements in the year up to the month''s end and a threshold';
+COMMENT ON COLUMN medaid.warning_run.mode IS 'full: everyone with settlements in the year was computed; incremental: only the people changed since base_run_id, the others'' warnings carried from it';
+COMMENT ON COLUMN medaid.warning_run.base_run_id IS 'incremental: the run of the previous month it started from';
+COMMENT ON COLUMN medaid.warning_run.people_assessed IS 'people whose burden this run computed and who have a threshold (full: everyone with settlements in the year up to the month''s end; incremental: those changed since the base run)';
 COMMENT ON COLUMN medaid.warning_run.warned IS 'warnings of the month';
 COMMENT ON COLUMN medaid.warning_run.new_warnings IS 'of which new';
 COMMENT ON COLUMN medaid.warning_run.continuing IS 'of which continuing from the previous month';
+COMMENT ON COLUMN medaid.warning_run.carried IS 'of the continuing, those carried unchanged from the base run without computing (incremental)';
+COMMENT ON COLUMN medaid.warning_run.watermark IS 'the burden_change_seq stamp the run saw: changes after it are the next month''s to compute; NULL when the next run must be full (run outside READ COMMITTED)';
+COMMENT ON COLUMN medaid.warning_run.config_digest IS 'digest of what thresholds depend on (warning_config_digest): a next month with another digest runs full';
+
+CREATE FUNCTION medaid.warning_config_digest(year integer) RETURNS text
+	LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
+	AS $$
+	SELECT md5(concat_ws('|',
+		(SELECT e.extversion FROM pg_catalog.pg_extension e WHERE e.extname = 'medaid'),
+		(SELECT string_agg(b.province || ':' || b.per_capita_income::text, ',' ORDER BY b.province)
+		 FROM medaid.income_baseline b WHERE b.year = warning_config_digest.year - 1),
+		(SELECT string_agg(r.category || ':' || coalesce(r.ratio::text, '-'), ',' ORDER BY r.category)
+		 FROM medaid.threshold_ratio_effective r),
+		(SELECT string_agg(f.region_prefix || ':' || f.category::text || ':' || f.rank::text, ','
+						   ORDER BY f.region_prefix, f.category::text)
+		 FROM medaid.category_favourability f WHERE f.year = warning_config_digest.year)))
+$$;
+COMMENT ON FUNCTION medaid.warning_config_digest(integer) IS
+'a digest of everything a year''s thresholds depend on besides people: the extension version, the previous year''s incomes, the threshold ratios, the year''s category orders';
 
 CREATE FUNCTION medaid.run_monthly_warnings(month date,
 		OUT month_computed date, OUT people_assessed bigint, OUT warned bigint,
-		OUT new_warnings bigint, OUT continuing bigint)
+		OUT new_warnings bigint, OUT continuing bigint, OUT mode text)
 	LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp SET jit = off
 	AS $$
 #variable_conflict use_column
 DECLARE
 	m_start date;
 	m_end date;
+	prev_start date;
+	prev_end date;
 	y integer;
+	stamp bigint;
+	digest text;
+	base record;
+	incremental boolean := false;
+	base_run_id bigint;
+	carried bigint := 0;
 	missing record;
 BEGIN
 	IF run_monthly_warnings.month IS NULL OR NOT isfinite(run_monthly_warnings.month) THEN
@@ -1602,9 +1748,61 @@ BEGIN
 	END IF;
 	m_start := date_trunc('month', run_monthly_warnings.month)::date;
 	m_end := (m_start + interval '1 month')::date - 1;
+	prev_start := (m_start - interval '1 month')::date;
+	prev_end := m_start - 1;
 	y := extract(year FROM m_start)::integer;
 	-- one run of a month at a time
 	PERFORM pg_advisory_xact_lock(hashtext('medaid.run_monthly_warnings'), y * 100 + extract(month FROM m_start)::integer);
+	-- Loads and category changes take ROW EXCLUSIVE on burden_year before
+	-- they take a stamp: once this lock is held, every stamp up to it is
+	-- committed (and seen by this run's statements, in READ COMMITTED), and
+	-- every later change gets a larger one.
+	LOCK TABLE medaid.burden_year IN SHARE MODE;
+	stamp := nextval('medaid.burden_change_seq');
+	digest := medaid.warning_config_digest(y);
+
+	-- incremental when the previous month of the year was computed, with the
+	-- same configuration, and its warnings are still those of its last run
+	IF m_start > make_date(y, 1, 1) THEN
+		SELECT r.run_id, r.watermark, r.config_digest, r.warned INTO base
+		FROM medaid.warning_run r WHERE r.month = prev_start
+		ORDER BY r.run_id DESC LIMIT 1;
+		incremental := FOUND AND base.watermark IS NOT NULL AND base.config_digest = digest
+			AND base.warned = (SELECT count(*) FROM medaid.warning p WHERE p.month = prev_start);
+		IF incremental THEN
+			base_run_id := base.run_id;
+		END IF;
+	END IF;
+
+	-- who is computed: everyone with settlements this year (full); or
+	-- (incremental) those with settlements dated in the month, those whose
+	-- settlements or categories changed since the base run, and those whose
+	-- categories start or end in the month.  Anyone else has the same
+	-- settlements up to the month's end as up to the previous month's, the
+	-- same latest region and the same categories: the same warning or none.
+	IF to_regclass('pg_temp.medaid_todo') IS NOT NULL THEN
+		DROP TABLE pg_temp.medaid_todo;
+	END IF;
+	IF incremental THEN
+		CREATE TEMP TABLE medaid_todo ON COMMIT DROP AS
+		SELECT b.id_number, b.state
+		FROM medaid.burden_year b
+		WHERE b.year = y AND b.changed_seq > base.watermark
+		UNION ALL
+		SELECT b.id_number, b.state
+		FROM (SELECT s.id_number FROM medaid.settlement s
+			  WHERE s.settle_date >= m_start AND s.settle_date <= m_end
+			  UNION
+			  SELECT p.id_number FROM medaid.category_period p
+			  WHERE (p.valid_from > prev_end AND p.valid_from <= m_end)
+				 OR (p.valid_to > prev_end AND p.valid_to <= m_end)) c
+		JOIN medaid.burden_year b ON b.id_number OPERATOR(medaid.=) c.id_number AND b.year = y
+		WHERE b.changed_seq <= base.watermark;
+	ELSE
+		CREATE TEMP TABLE medaid_todo ON COMMIT DROP AS
+		SELECT b.id_number, b.state FROM medaid.burden_year b WHERE b.year = y;
+	END IF;
+	ANALYZE pg_temp.medaid_todo;
 
 	IF to_regclass('pg_temp.medaid_assessed') IS NOT NULL THEN
 		DROP TABLE pg_temp.medaid_assessed;
@@ -1612,10 +1810,8 @@ BEGIN
 	CREATE TEMP TABLE medaid_assessed ON COMMIT DROP AS
 	WITH latest AS (
 		-- the threshold's province: the latest settlement of the year so far
-		SELECT DISTINCT ON (s.id_number) s.id_number, s.region
-		FROM medaid.settlement s
-		WHERE s.settle_date >= make_date(y, 1, 1) AND s.settle_date <= m_end
-		ORDER BY s.id_number, s.settle_date DESC, s.settlement_id COLLATE "C" DESC
+		SELECT t.id_number, t.state, medaid.burden_state_region(t.state, m_end) AS region
+		FROM medaid_todo t
 	), active AS (
 		SELECT p.id_number, p.category::text AS category, medaid.category_ordinal(p.category) AS ordinal
 		FROM medaid.category_period p
@@ -1624,7 +1820,7 @@ BEGIN
 		-- the ratio that applies: among the active categories with a ratio
 		-- the lowest (equal ratios: the more favourable); no active category:
 		-- ordinary; only categories without a ratio: no warning
-		SELECT l.id_number, l.region, substr(l.region, 1, 2) AS province,
+		SELECT l.id_number, l.state, l.region, substr(l.region, 1, 2) AS province,
 			   CASE WHEN NOT EXISTS (SELECT FROM active a WHERE a.id_number OPERATOR(medaid.=) l.id_number)
 					THEN 'ordinary'
 					ELSE (SELECT a.category FROM active a JOIN medaid.threshold_ratio_effective r ON r.category = a.category
@@ -1633,8 +1829,9 @@ BEGIN
 						  LIMIT 1)
 			   END AS category
 		FROM latest l
+		WHERE l.region IS NOT NULL
 	)
-	SELECT x.id_number, x.region, x.province, x.category, r.ratio
+	SELECT x.id_number, x.state, x.region, x.province, x.category, r.ratio
 	FROM ratios x JOIN medaid.threshold_ratio_effective r ON r.category = x.category
 	WHERE r.ratio IS NOT NULL;
 
@@ -1653,32 +1850,146 @@ BEGIN
 	SELECT m_start, g.id_number, g.category, (g.b).total, g.threshold, (g.b).first_crossed_on,
 		   m_start = make_date(y, 1, 1)
 		   OR NOT EXISTS (SELECT FROM medaid.warning p
-						  WHERE p.id_number OPERATOR(medaid.=) g.id_number
-							AND p.month = (m_start - interval '1 month')::date),
+						  WHERE p.id_number OPERATOR(medaid.=) g.id_number AND p.month = prev_start),
 		   g.province, g.region, (g.b).settlements
-	FROM (SELECT a.id_number, a.category, a.province, a.region, a.ratio * b.per_capita_income AS threshold,
-				 medaid.annual_burden(s.settle_date, s.burden, a.ratio * b.per_capita_income) AS b
+	FROM (SELECT a.id_number, a.category, a.province, a.region, a.ratio * i.per_capita_income AS threshold,
+				 medaid.burden_state_result(a.state, m_end, a.ratio * i.per_capita_income) AS b
 		  FROM medaid_assessed a
-		  JOIN medaid.income_baseline b ON b.province = a.province AND b.year = y - 1
-		  JOIN medaid.settlement s ON s.id_number OPERATOR(medaid.=) a.id_number
-		   AND s.settle_date >= make_date(y, 1, 1) AND s.settle_date <= m_end
-		  GROUP BY a.id_number, a.category, a.province, a.region, a.ratio, b.per_capita_income) g
+		  JOIN medaid.income_baseline i ON i.province = a.province AND i.year = y - 1) g
 	WHERE (g.b).total > g.threshold;
+
+	-- the others warned last month changed nothing: their warning goes on
+	IF incremental THEN
+		INSERT INTO medaid.warning (month, id_number, category, annual_burden, threshold, first_crossed_on,
+									is_new, province, region, settlements)
+		SELECT m_start, p.id_number, p.category, p.annual_burden, p.threshold, p.first_crossed_on,
+			   false, p.province, p.region, p.settlements
+		FROM medaid.warning p
+		WHERE p.month = prev_start
+		  AND NOT EXISTS (SELECT FROM medaid_todo t WHERE t.id_number OPERATOR(medaid.=) p.id_number);
+		GET DIAGNOSTICS carried = ROW_COUNT;
+	END IF;
 
 	SELECT count(*) INTO people_assessed FROM medaid_assessed;
 	SELECT count(*), count(*) FILTER (WHERE w.is_new), count(*) FILTER (WHERE NOT w.is_new)
 	INTO warned, new_warnings, continuing
 	FROM medaid.warning w WHERE w.month = m_start;
-	INSERT INTO medaid.warning_run (month, people_assessed, warned, new_warnings, continuing)
-	VALUES (m_start, people_assessed, warned, new_warnings, continuing);
+	mode := CASE WHEN incremental THEN 'incremental' ELSE 'full' END;
+	INSERT INTO medaid.warning_run (month, mode, base_run_id, people_assessed, warned, new_warnings,
+									continuing, carried, watermark, config_digest)
+	VALUES (m_start, mode, base_run_id, people_assessed, warned,
+			new_warnings, continuing, carried,
+			CASE WHEN current_setting('transaction_isolation') = 'read committed' THEN stamp END, digest);
 	month_computed := m_start;
 	DROP TABLE pg_temp.medaid_assessed;
+	DROP TABLE pg_temp.medaid_todo;
 END
 $$;
 COMMENT ON FUNCTION medaid.run_monthly_warnings(date) IS
-'compute month M''s warnings again from the data (SPEC §7): replaces the month''s rows of warning, records the run; idempotent; returns the counts';
+'compute month M''s warnings (SPEC §7): replaces the month''s rows of warning, records the run; idempotent. When the previous month of the year ran with the same configuration it computes only the people changed since, from their burden states, and carries the other warnings on; otherwise everyone. Either way the result is the same as computing everyone from the settlements (warning_check compares)';
+
+CREATE FUNCTION medaid.rebuild_burden_state(year integer) RETURNS bigint
+	LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp
+	AS $$
+DECLARE
+	s bigint;
+	n bigint;
+BEGIN
+	IF rebuild_burden_state.year IS NULL THEN
+		RAISE EXCEPTION 'year must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	-- no load meanwhile; every state rebuilt gets a new stamp, so the next
+	-- warning run computes everyone again
+	LOCK TABLE medaid.burden_year IN SHARE ROW EXCLUSIVE MODE;
+	s := nextval('medaid.burden_change_seq');
+	DELETE FROM medaid.burden_year b WHERE b.year = rebuild_burden_state.year;
+	INSERT INTO medaid.burden_year (id_number, year, state, changed_seq)
+	SELECT x.id_number, rebuild_burden_state.year,
+		   medaid.burden_state(x.settle_date, x.burden, x.settlement_id, x.region), s
+	FROM medaid.settlement x
+	WHERE x.settle_date >= make_date(rebuild_burden_state.year, 1, 1)
+	  AND x.settle_date < make_date(rebuild_burden_state.year + 1, 1, 1)
+	GROUP BY x.id_number;
+	GET DIAGNOSTICS n = ROW_COUNT;
+	RETURN n;
+END
+$$;
+COMMENT ON FUNCTION medaid.rebuild_burden_state(integer) IS
+'make the burden states of a year again from its settlements (after a restore of settlements alone, or to check them); returns the people; the next warning runs compute everyone';
+
+CREATE FUNCTION medaid.warning_check(month date)
+	RETURNS TABLE (id_number medaid.cnid, stored medaid.warning, computed medaid.warning)
+	LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp
+	AS $$
+#variable_conflict use_column
+DECLARE
+	m_start date := date_trunc('month', warning_check.month)::date;
+BEGIN
+	IF warning_check.month IS NULL OR NOT isfinite(warning_check.month) THEN
+		RAISE EXCEPTION 'invalid month: %', coalesce(warning_check.month::text, 'NULL')
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	-- compute the month from the settlements, as a reference
+	RETURN QUERY
+	WITH m AS (
+		SELECT m_start AS m_start, (m_start + interval '1 month')::date - 1 AS m_end,
+			   extract(year FROM m_start)::integer AS y
+	), latest AS (
+		SELECT DISTINCT ON (s.id_number) s.id_number, s.region
+		FROM medaid.settlement s, m
+		WHERE s.settle_date >= make_date(m.y, 1, 1) AND s.settle_date <= m.m_end
+		ORDER BY s.id_number, s.settle_date DESC, s.settlement_id COLLATE "C" DESC
+	), active AS (
+		SELECT p.id_number, p.category::text AS category, medaid.category_ordinal(p.category) AS ordinal
+		FROM medaid.category_period p, m
+		WHERE p.valid_from <= m.m_end AND (p.valid_to IS NULL OR p.valid_to > m.m_end)
+	), assessed AS (
+		SELECT x.*, r.ratio
+		FROM (SELECT l.id_number, l.region, substr(l.region, 1, 2) AS province,
+					 CASE WHEN NOT EXISTS (SELECT FROM active a WHERE a.id_number OPERATOR(medaid.=) l.id_number)
+						  THEN 'ordinary'
+						  ELSE (SELECT a.category FROM active a JOIN medaid.threshold_ratio_effective r ON r.category = a.category, m
+								WHERE a.id_number OPERATOR(medaid.=) l.id_number AND r.ratio IS NOT NULL
+								ORDER BY r.ratio, medaid.category_rank(a.category::medaid.category, l.region, m.m_end), a.ordinal
+								LIMIT 1)
+					 END AS category
+			  FROM latest l) x
+		JOIN medaid.threshold_ratio_effective r ON r.category = x.category
+		WHERE r.ratio IS NOT NULL
+	), computed AS (
+		SELECT g.id_number, g.category, (g.b).total AS annual_burden, g.threshold, (g.b).first_crossed_on,
+			   g.province, g.region, (g.b).settlements
+		FROM (SELECT a.id_number, a.category, a.province, a.region, a.ratio * i.per_capita_income AS threshold,
+					 medaid.annual_burden(s.settle_date, s.burden, a.ratio * i.per_capita_income) AS b
+			  FROM assessed a
+			  CROSS JOIN m
+			  JOIN medaid.income_baseline i ON i.province = a.province AND i.year = m.y - 1
+			  JOIN medaid.settlement s ON s.id_number OPERATOR(medaid.=) a.id_number
+			   AND s.settle_date >= make_date(m.y, 1, 1) AND s.settle_date <= m.m_end
+			  GROUP BY a.id_number, a.category, a.province, a.region, a.ratio, i.per_capita_income) g
+		WHERE (g.b).total > g.threshold
+	), c AS (
+		SELECT ROW(m.m_start, c.id_number, c.category, c.annual_burden, c.threshold, c.first_crossed_on,
+				   m.m_start = make_date(m.y, 1, 1)
+				   OR NOT EXISTS (SELECT FROM medaid.warning p
+								  WHERE p.id_number OPERATOR(medaid.=) c.id_number
+									AND p.month = (m.m_start - interval '1 month')::date),
+				   c.province, c.region, c.settlements)::medaid.warning AS w
+		FROM computed c, m
+	), st AS (
+		SELECT w FROM medaid.warning w WHERE w.month = m_start
+	)
+	SELECT coalesce((st.w).id_number, (c.w).id_number), st.w, c.w
+	FROM st FULL JOIN c ON (st.w).id_number OPERATOR(medaid.=) (c.w).id_number
+	WHERE st.w IS DISTINCT FROM c.w;
+END
+$$;
+COMMENT ON FUNCTION medaid.warning_check(date) IS
+'compare the stored warnings of a month with a computation of everyone from the settlements (annual_burden over settlement, not the burden states): returns the rows that differ, none when they agree; run it after run_monthly_warnings, before later months'' data arrive';
 SELECT pg_catalog.pg_extension_config_dump('medaid.settlement_default', '');
 SELECT pg_catalog.pg_extension_config_dump('medaid.settlement_key', '');
+SELECT pg_catalog.pg_extension_config_dump('medaid.burden_year', '');
+SELECT pg_catalog.pg_extension_config_dump('medaid.burden_change_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('medaid.warning', '');
 SELECT pg_catalog.pg_extension_config_dump('medaid.warning_run', '');
 

@@ -11,7 +11,7 @@
  * in parallel workers; the final function leaves the state usable, so it is
  * safe in window frames.
  */
-#include "medaid.h"
+#include "burden.h"
 
 #include "access/htup_details.h"
 #include "funcapi.h"
@@ -22,113 +22,8 @@
 #include "utils/numeric.h"
 
 #define BURDEN_SERIAL_VERSION 1	/* day, settlements, fen per day */
-#define BURDEN_MAX_FEN INT64CONST(100000000000000000)	/* 10^15 yuan */
 
-typedef struct BurdenDay
-{
-	int32		day;			/* DateADT */
-	int32		n;				/* settlements of the day in the state */
-	int64		fen;			/* net amount of the day, in fen */
-} BurdenDay;
-
-typedef struct BurdenState
-{
-	int64		settlements;	/* rows counted */
-	bool		has_threshold;
-	int64		threshold_fen;
-	bool		sorted;			/* days ascending and distinct */
-	int32		head;			/* days before it have left a moving frame */
-	int32		ndays;
-	int32		maxdays;
-	BurdenDay  *days;
-} BurdenState;
-
-/*
- * Yuan -> fen.  Amounts carry at most two decimals (SPEC §7): more is an
- * error.  A threshold may carry more (ratio × income); for it, floor is
- * set and the result is the largest whole fen not above it, so that for
- * whole fen b, b > threshold exactly when b > the result.
- */
-static int64
-numeric_to_fen(Numeric num, const char *what, bool floor)
-{
-	bool		inexact = false;
-	char	   *s;
-	const char *p;
-	bool		neg = false;
-	int64		whole = 0;
-	int			frac = 0;
-	int			ndec = 0;
-
-	if (numeric_is_nan(num) || numeric_is_inf(num))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s must be a finite amount", what)));
-	s = DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(num)));
-	p = s;
-	if (*p == '-')
-	{
-		neg = true;
-		p++;
-	}
-	for (; *p >= '0' && *p <= '9'; p++)
-	{
-		if (whole > BURDEN_MAX_FEN / 1000)
-			ereport(ERROR,
-					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-					 errmsg("%s %s is out of range", what, s)));
-		whole = whole * 10 + (*p - '0');
-	}
-	if (*p == '.')
-	{
-		for (p++; *p >= '0' && *p <= '9'; p++, ndec++)
-		{
-			if (ndec < 2)
-				frac = frac * 10 + (*p - '0');
-			else if (*p != '0' && floor)
-				inexact = true;
-			else if (*p != '0')
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("%s %s has more than two decimals", what, s),
-						 errdetail("Amounts are yuan with two decimals (fen); medaid does not round them.")));
-		}
-	}
-	if (ndec == 1)
-		frac *= 10;
-	pfree(s);
-	if (neg)
-		return -(whole * 100 + frac) - (inexact ? 1 : 0);
-	return whole * 100 + frac;
-}
-
-/* fen -> numeric with two decimals, exactly. */
-static Datum
-fen_to_numeric(int64 fen)
-{
-	char		buf[32];
-	uint64		a = fen < 0 ? (uint64) (-(fen + 1)) + 1 : (uint64) fen;
-
-	snprintf(buf, sizeof(buf), "%s" UINT64_FORMAT ".%02d",
-			 fen < 0 ? "-" : "", a / 100, (int) (a % 100));
-	return DirectFunctionCall3(numeric_in, CStringGetDatum(buf),
-							   ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
-}
-
-/* a + b, or an error: totals stay exact or fail, never wrap. */
-static int64
-fen_add(int64 a, int64 b)
-{
-	int64		r;
-
-	if (pg_add_s64_overflow(a, b, &r))
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("annual_burden total is out of range")));
-	return r;
-}
-
-static BurdenState *
+BurdenState *
 burden_state_new(MemoryContext cxt)
 {
 	BurdenState *st = MemoryContextAllocZero(cxt, sizeof(BurdenState));
@@ -139,12 +34,12 @@ burden_state_new(MemoryContext cxt)
 	return st;
 }
 
-static void
+void
 burden_add_day(BurdenState *st, int32 day, int64 fen, int32 n)
 {
 	if (st->ndays > st->head && st->days[st->ndays - 1].day == day)
 	{
-		st->days[st->ndays - 1].fen = fen_add(st->days[st->ndays - 1].fen, fen);
+		st->days[st->ndays - 1].fen = medaid_fen_add(st->days[st->ndays - 1].fen, fen);
 		st->days[st->ndays - 1].n += n;
 		return;
 	}
@@ -176,8 +71,8 @@ burden_set_threshold(BurdenState *st, bool has, int64 fen)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("annual_burden got two thresholds in one group"),
 				 errdetail("The threshold is a person's for a year: %s and %s were given.",
-						   DatumGetCString(DirectFunctionCall1(numeric_out, fen_to_numeric(st->threshold_fen))),
-						   DatumGetCString(DirectFunctionCall1(numeric_out, fen_to_numeric(fen)))),
+						   DatumGetCString(DirectFunctionCall1(numeric_out, medaid_fen_to_numeric(st->threshold_fen))),
+						   DatumGetCString(DirectFunctionCall1(numeric_out, medaid_fen_to_numeric(fen)))),
 				 errhint("Group by person and year, or pass the same threshold on every row.")));
 	st->has_threshold = true;
 	st->threshold_fen = fen;
@@ -193,7 +88,7 @@ burden_day_cmp(const void *a, const void *b)
 }
 
 /* Sort and merge the days in place; the content (the multiset) is kept. */
-static void
+void
 burden_normalise(BurdenState *st)
 {
 	int32		out = 0;
@@ -205,7 +100,7 @@ burden_normalise(BurdenState *st)
 	{
 		if (out > 0 && st->days[out - 1].day == st->days[i].day)
 		{
-			st->days[out - 1].fen = fen_add(st->days[out - 1].fen, st->days[i].fen);
+			st->days[out - 1].fen = medaid_fen_add(st->days[out - 1].fen, st->days[i].fen);
 			st->days[out - 1].n += st->days[i].n;
 		}
 		else
@@ -229,11 +124,11 @@ annual_burden_step(PG_FUNCTION_ARGS)
 	st = PG_ARGISNULL(0) ? burden_state_new(aggcxt) : (BurdenState *) PG_GETARG_POINTER(0);
 
 	if (!PG_ARGISNULL(3))
-		burden_set_threshold(st, true, numeric_to_fen(PG_GETARG_NUMERIC(3), "threshold", true));
+		burden_set_threshold(st, true, medaid_numeric_to_fen(PG_GETARG_NUMERIC(3), "threshold", true));
 	if (!PG_ARGISNULL(1) && !PG_ARGISNULL(2))
 	{
 		DateADT		d = PG_GETARG_DATEADT(1);
-		int64		fen = numeric_to_fen(PG_GETARG_NUMERIC(2), "burden", false);
+		int64		fen = medaid_numeric_to_fen(PG_GETARG_NUMERIC(2), "burden", false);
 		MemoryContext old;
 
 		if (DATE_NOT_FINITE(d))
@@ -269,12 +164,12 @@ annual_burden_inverse(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
 		PG_RETURN_POINTER(st);	/* the row was never counted */
 	d = PG_GETARG_DATEADT(1);
-	fen = numeric_to_fen(PG_GETARG_NUMERIC(2), "burden", false);
+	fen = medaid_numeric_to_fen(PG_GETARG_NUMERIC(2), "burden", false);
 	for (int32 i = st->head; i < st->ndays; i++)
 	{
 		if (st->days[i].day != d || st->days[i].n <= 0)
 			continue;
-		st->days[i].fen = fen_add(st->days[i].fen, -fen);
+		st->days[i].fen = medaid_fen_add(st->days[i].fen, -fen);
 		st->days[i].n--;
 		st->settlements--;
 		while (st->head < st->ndays && st->days[st->head].n == 0)
@@ -425,7 +320,7 @@ annual_burden_final(PG_FUNCTION_ARGS)
 	burden_normalise(st);
 	for (int32 i = st->head; i < st->ndays; i++)
 	{
-		running = fen_add(running, st->days[i].fen);
+		running = medaid_fen_add(running, st->days[i].fen);
 		if (nulls[1] && st->has_threshold && running > st->threshold_fen)
 		{
 			nulls[1] = false;
@@ -433,7 +328,7 @@ annual_burden_final(PG_FUNCTION_ARGS)
 		}
 	}
 	total = running;
-	values[0] = fen_to_numeric(total);
+	values[0] = medaid_fen_to_numeric(total);
 	values[2] = Int64GetDatum(st->settlements);
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
 }

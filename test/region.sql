@@ -19,6 +19,7 @@ SELECT (cnid_check('370199195001010010')).ok AS accepted;
 -- the table is configuration that pg_dump keeps
 SELECT c.relname, e.extconfig IS NOT NULL AS registered
 FROM pg_extension e, unnest(e.extconfig) AS cfg(oid) JOIN pg_class c ON c.oid = cfg.oid
-WHERE e.extname = 'medaid';
+WHERE e.extname = 'medaid'
+ORDER BY c.relname;
 
 INSERT INTO region (code, name, level) VALUES ('37010', 'bad', 'county');

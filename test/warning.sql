@@ -64,20 +64,24 @@ DELETE FROM settlement WHERE settlement_id = 'B1';
 
 -- January
 SELECT * FROM run_monthly_warnings('2026-01-31');
+SELECT count(*) AS differences FROM warning_check('2026-01-31');
 SELECT month, id_number, category, annual_burden, threshold, first_crossed_on, is_new, province
 FROM warning WHERE month = '2026-01-01' ORDER BY id_number;
 -- February: the reversal takes 李四 under; 赵六 turned dibao_edge; 320102… is
 -- now insured in 37, so the threshold is 37's
 SELECT * FROM run_monthly_warnings('2026-02-01');
+SELECT count(*) AS differences FROM warning_check('2026-02-01');
 SELECT month, id_number, category, annual_burden, threshold, first_crossed_on, is_new, province
 FROM warning WHERE month = '2026-02-01' ORDER BY id_number;
 -- again: the same rows, another run recorded
 SELECT * FROM run_monthly_warnings('2026-02-14');
 SELECT count(*) AS february_rows FROM warning WHERE month = '2026-02-01';
-SELECT month, people_assessed, warned, new_warnings, continuing, run_by = session_user AS by_me
+SELECT month, mode, base_run_id IS NOT NULL AS has_base, people_assessed, warned, new_warnings, continuing, carried,
+	   run_by = session_user AS by_me
 FROM warning_run ORDER BY run_id;
 -- December: a settlement on the year's last day
 SELECT * FROM run_monthly_warnings('2026-12-01');
+SELECT count(*) AS differences FROM warning_check('2026-12-01');
 SELECT id_number, annual_burden, first_crossed_on, is_new FROM warning WHERE month = '2026-12-01' ORDER BY id_number;
 -- a new year starts from nothing; its threshold needs the previous year's income
 INSERT INTO settlement (settlement_id, id_number, settle_date, region, total) VALUES
@@ -88,6 +92,7 @@ DELETE FROM income_baseline WHERE province = '44';
 INSERT INTO income_baseline VALUES ('44', 2026, 52000.00);
 SELECT * FROM run_monthly_warnings('2027-01-01');
 SELECT id_number, category, annual_burden, threshold, is_new FROM warning WHERE month = '2027-01-01' ORDER BY id_number;
+SELECT count(*) AS differences FROM warning_check('2027-01-01');
 
 -- monthly partitions, made on demand; waiting rows move in
 SELECT tableoid::regclass AS partition, count(*) FROM settlement GROUP BY 1 ORDER BY 1;

@@ -1,0 +1,465 @@
+/*
+ * burden_year.c
+ *		The stored burden state: what a person's settlements of a year add up
+ *		to, kept in medaid.burden_year so that a monthly warning run reads
+ *		one row per person instead of the year's settlements.
+ *
+ * A state is a bytea holding
+ *		- the settlements counted,
+ *		- per settlement day: the settlements of the day and their net
+ *		  burden in fen (ascending, distinct days), which give the total and
+ *		  the first day the running total exceeded a threshold up to any day;
+ *		- per calendar month: the latest settlement of the month (by date,
+ *		  then settlement_id in byte order) with its region, which gives the
+ *		  region of the latest settlement up to the end of any month.
+ *
+ * burden_state(settle_date, burden, settlement_id, region) builds one from
+ * settlements (order does not matter; combinable, parallel safe),
+ * burden_state_merge adds two, and burden_state_result / burden_state_region
+ * read one.  Every reader checks the version, the sizes and the order of
+ * what it reads before trusting it.
+ */
+#include "burden.h"
+
+#include "access/htup_details.h"
+#include "funcapi.h"
+#include "libpq/pqformat.h"
+#include "utils/builtins.h"
+#include "utils/date.h"
+#include "utils/datetime.h"
+
+#define BURDEN_YEAR_VERSION 1
+
+typedef struct BurdenLatest
+{
+	int32		month;			/* year * 12 + month - 1 */
+	int32		day;			/* DateADT of the month's latest settlement */
+	int32		idlen;
+	int32		regionlen;
+	char	   *id;				/* its settlement_id (not terminated) */
+	char	   *region;			/* its region (not terminated) */
+} BurdenLatest;
+
+typedef struct BurdenYearState
+{
+	BurdenState *days;
+	int32		nlatest;
+	int32		maxlatest;
+	int32		last;			/* the entry touched last: rows come by month */
+	BurdenLatest *latest;
+} BurdenYearState;
+
+static BurdenYearState *
+burden_year_new(MemoryContext cxt)
+{
+	BurdenYearState *st = MemoryContextAllocZero(cxt, sizeof(BurdenYearState));
+
+	st->days = burden_state_new(cxt);
+	st->maxlatest = 4;
+	st->latest = MemoryContextAlloc(cxt, sizeof(BurdenLatest) * st->maxlatest);
+	return st;
+}
+
+static int32
+day_month(DateADT day)
+{
+	int			y,
+				m,
+				d;
+
+	j2date(day + POSTGRES_EPOCH_JDATE, &y, &m, &d);
+	return y * 12 + m - 1;
+}
+
+/* (day, id) order: the later settlement compares greater */
+static int
+latest_cmp(int32 day_a, const char *id_a, int32 len_a,
+		   int32 day_b, const char *id_b, int32 len_b)
+{
+	int			c;
+
+	if (day_a != day_b)
+		return day_a < day_b ? -1 : 1;
+	c = memcmp(id_a, id_b, Min(len_a, len_b));
+	if (c != 0)
+		return c;
+	return len_a < len_b ? -1 : (len_a > len_b ? 1 : 0);
+}
+
+/* Keep (day, id, region) as its month's latest if it is later. */
+static void
+burden_year_add_latest(BurdenYearState *st, MemoryContext cxt, int32 day,
+					   const char *id, int32 idlen, const char *region, int32 regionlen)
+{
+	int32		month = day_month(day);
+	BurdenLatest *e = NULL;
+
+	if (st->nlatest > 0 && st->latest[st->last].month == month)
+		e = &st->latest[st->last];
+	else
+	{
+		for (int32 i = 0; i < st->nlatest; i++)
+		{
+			if (st->latest[i].month == month)
+			{
+				e = &st->latest[i];
+				st->last = i;
+				break;
+			}
+		}
+	}
+	if (e != NULL)
+	{
+		if (latest_cmp(day, id, idlen, e->day, e->id, e->idlen) <= 0)
+			return;
+		pfree(e->id);
+		pfree(e->region);
+	}
+	else
+	{
+		if (st->nlatest == st->maxlatest)
+		{
+			if (st->maxlatest >= (int32) (MaxAllocSize / sizeof(BurdenLatest) / 2))
+				ereport(ERROR,
+						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+						 errmsg("burden_state cannot hold more than %d months", st->maxlatest)));
+			st->maxlatest *= 2;
+			st->latest = repalloc(st->latest, sizeof(BurdenLatest) * st->maxlatest);
+		}
+		st->last = st->nlatest++;
+		e = &st->latest[st->last];
+		e->month = month;
+	}
+	e->day = day;
+	e->idlen = idlen;
+	e->regionlen = regionlen;
+	e->id = MemoryContextAlloc(cxt, Max(idlen, 1));
+	memcpy(e->id, id, idlen);
+	e->region = MemoryContextAlloc(cxt, Max(regionlen, 1));
+	memcpy(e->region, region, regionlen);
+}
+
+static void
+burden_year_combine_into(BurdenYearState *a, const BurdenYearState *b, MemoryContext cxt)
+{
+	MemoryContext old = MemoryContextSwitchTo(cxt);
+
+	for (int32 i = b->days->head; i < b->days->ndays; i++)
+		burden_add_day(a->days, b->days->days[i].day, b->days->days[i].fen, b->days->days[i].n);
+	MemoryContextSwitchTo(old);
+	a->days->settlements += b->days->settlements;
+	for (int32 i = 0; i < b->nlatest; i++)
+		burden_year_add_latest(a, cxt, b->latest[i].day, b->latest[i].id, b->latest[i].idlen,
+							   b->latest[i].region, b->latest[i].regionlen);
+}
+
+static int
+latest_month_cmp(const void *a, const void *b)
+{
+	int32		x = ((const BurdenLatest *) a)->month;
+	int32		y = ((const BurdenLatest *) b)->month;
+
+	return x < y ? -1 : (x > y ? 1 : 0);
+}
+
+static bytea *
+burden_year_serialize(BurdenYearState *st)
+{
+	StringInfoData buf;
+	BurdenState *d = st->days;
+
+	burden_normalise(d);
+	qsort(st->latest, st->nlatest, sizeof(BurdenLatest), latest_month_cmp);
+	st->last = 0;
+	pq_begintypsend(&buf);
+	pq_sendbyte(&buf, BURDEN_YEAR_VERSION);
+	pq_sendint64(&buf, d->settlements);
+	pq_sendint32(&buf, d->ndays - d->head);
+	for (int32 i = d->head; i < d->ndays; i++)
+	{
+		pq_sendint32(&buf, d->days[i].day);
+		pq_sendint32(&buf, d->days[i].n);
+		pq_sendint64(&buf, d->days[i].fen);
+	}
+	pq_sendint32(&buf, st->nlatest);
+	for (int32 i = 0; i < st->nlatest; i++)
+	{
+		BurdenLatest *e = &st->latest[i];
+
+		pq_sendint32(&buf, e->month);
+		pq_sendint32(&buf, e->day);
+		pq_sendint32(&buf, e->idlen);
+		pq_sendbytes(&buf, e->id, e->idlen);
+		pq_sendint32(&buf, e->regionlen);
+		pq_sendbytes(&buf, e->region, e->regionlen);
+	}
+	return pq_endtypsend(&buf);
+}
+
+static void
+corrupt(const char *why)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+			 errmsg("burden state is corrupt: %s", why),
+			 errhint("medaid.rebuild_burden_state(year) makes the states again from the settlements.")));
+}
+
+static int32
+read_int32(StringInfo buf)
+{
+	if (buf->len - buf->cursor < 4)
+		corrupt("it ends early");
+	return pq_getmsgint(buf, 4);
+}
+
+/*
+ * Read a stored state, checking everything: the version, that the days
+ * ascend and are valid dates, that counts add up, that every month entry
+ * lies in its month and months ascend, and that the bytes are all used.
+ */
+static BurdenYearState *
+burden_year_read(bytea *b, MemoryContext cxt)
+{
+	StringInfoData buf;
+	BurdenYearState *st;
+	int			version;
+	int32		ndays;
+	int32		nlatest;
+	int64		counted = 0;
+	MemoryContext old;
+
+	buf.data = VARDATA_ANY(b);
+	buf.len = VARSIZE_ANY_EXHDR(b);
+	buf.maxlen = buf.len;
+	buf.cursor = 0;
+	if (buf.len < 1 + 8 + 4 + 4)
+		corrupt("it is too short");
+	version = pq_getmsgbyte(&buf);
+	if (version != BURDEN_YEAR_VERSION)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("unsupported burden state version %d", version)));
+	st = burden_year_new(cxt);
+	st->days->settlements = pq_getmsgint64(&buf);
+	ndays = read_int32(&buf);
+	if (ndays < 0 || (int64) (buf.len - buf.cursor) < (int64) ndays * 16 + 4)
+		corrupt("its days do not fit");
+	old = MemoryContextSwitchTo(cxt);
+	for (int32 i = 0; i < ndays; i++)
+	{
+		int32		day = pq_getmsgint(&buf, 4);
+		int32		n = pq_getmsgint(&buf, 4);
+		int64		fen = pq_getmsgint64(&buf);
+
+		if (n < 0 || DATE_NOT_FINITE(day) || !IS_VALID_DATE(day))
+			corrupt("a day is invalid");
+		if (i > 0 && day <= st->days->days[st->days->ndays - 1].day)
+			corrupt("its days are not in order");
+		burden_add_day(st->days, day, fen, n);
+		counted += n;
+	}
+	MemoryContextSwitchTo(old);
+	if (counted != st->days->settlements)
+		corrupt("its days do not add up to its settlements");
+	nlatest = read_int32(&buf);
+	if (nlatest < 0 || nlatest > buf.len - buf.cursor)
+		corrupt("its months do not fit");
+	for (int32 i = 0; i < nlatest; i++)
+	{
+		int32		month = read_int32(&buf);
+		int32		day = read_int32(&buf);
+		int32		idlen = read_int32(&buf);
+		const char *id;
+		int32		regionlen;
+		const char *region;
+
+		if (idlen < 0 || idlen > buf.len - buf.cursor)
+			corrupt("a settlement_id does not fit");
+		id = pq_getmsgbytes(&buf, idlen);
+		regionlen = read_int32(&buf);
+		if (regionlen < 0 || regionlen > buf.len - buf.cursor)
+			corrupt("a region does not fit");
+		region = pq_getmsgbytes(&buf, regionlen);
+		if (DATE_NOT_FINITE(day) || !IS_VALID_DATE(day) || day_month(day) != month)
+			corrupt("a month's latest settlement lies outside it");
+		if (st->nlatest > 0 && month <= st->latest[st->nlatest - 1].month)
+			corrupt("its months are not in order");
+		burden_year_add_latest(st, cxt, day, id, idlen, region, regionlen);
+	}
+	if (buf.cursor != buf.len)
+		corrupt("it has bytes left over");
+	return st;
+}
+
+PG_FUNCTION_INFO_V1(burden_state_step);
+/* Transition: (state, settle_date, burden, settlement_id, region). */
+Datum
+burden_state_step(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt;
+	BurdenYearState *st;
+	DateADT		d;
+	int64		fen;
+	MemoryContext old;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		elog(ERROR, "burden_state_step called in non-aggregate context");
+	st = PG_ARGISNULL(0) ? burden_year_new(aggcxt) : (BurdenYearState *) PG_GETARG_POINTER(0);
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		PG_RETURN_POINTER(st);
+	d = PG_GETARG_DATEADT(1);
+	if (DATE_NOT_FINITE(d))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("settle_date must be a finite date")));
+	fen = medaid_numeric_to_fen(PG_GETARG_NUMERIC(2), "burden", false);
+	old = MemoryContextSwitchTo(aggcxt);
+	burden_add_day(st->days, d, fen, 1);
+	MemoryContextSwitchTo(old);
+	st->days->settlements++;
+	if (!PG_ARGISNULL(3) && !PG_ARGISNULL(4))
+	{
+		text	   *id = PG_GETARG_TEXT_PP(3);
+		text	   *region = PG_GETARG_TEXT_PP(4);
+
+		burden_year_add_latest(st, aggcxt, d, VARDATA_ANY(id), VARSIZE_ANY_EXHDR(id),
+							   VARDATA_ANY(region), VARSIZE_ANY_EXHDR(region));
+	}
+	PG_RETURN_POINTER(st);
+}
+
+PG_FUNCTION_INFO_V1(burden_state_combine);
+Datum
+burden_state_combine(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt;
+	BurdenYearState *a;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		elog(ERROR, "burden_state_combine called in non-aggregate context");
+	if (PG_ARGISNULL(1))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(PG_GETARG_POINTER(0));
+	}
+	a = PG_ARGISNULL(0) ? burden_year_new(aggcxt) : (BurdenYearState *) PG_GETARG_POINTER(0);
+	burden_year_combine_into(a, (BurdenYearState *) PG_GETARG_POINTER(1), aggcxt);
+	PG_RETURN_POINTER(a);
+}
+
+PG_FUNCTION_INFO_V1(burden_state_serialize);
+/* Serialization and the final value are the stored form. */
+Datum
+burden_state_serialize(PG_FUNCTION_ARGS)
+{
+	if (!AggCheckCallContext(fcinfo, NULL))
+		elog(ERROR, "burden_state_serialize called in non-aggregate context");
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	PG_RETURN_BYTEA_P(burden_year_serialize((BurdenYearState *) PG_GETARG_POINTER(0)));
+}
+
+PG_FUNCTION_INFO_V1(burden_state_deserialize);
+Datum
+burden_state_deserialize(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		elog(ERROR, "burden_state_deserialize called in non-aggregate context");
+	PG_RETURN_POINTER(burden_year_read(PG_GETARG_BYTEA_PP(0), aggcxt));
+}
+
+PG_FUNCTION_INFO_V1(burden_state_merge);
+/* The state of both sets of settlements; NULL stands for none. */
+Datum
+burden_state_merge(PG_FUNCTION_ARGS)
+{
+	BurdenYearState *a;
+
+	if (PG_ARGISNULL(0) && PG_ARGISNULL(1))
+		PG_RETURN_NULL();
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+	{
+		/* still checked: a merge never passes a corrupt state on */
+		bytea	   *one = PG_ARGISNULL(0) ? PG_GETARG_BYTEA_PP(1) : PG_GETARG_BYTEA_PP(0);
+
+		PG_RETURN_BYTEA_P(burden_year_serialize(burden_year_read(one, CurrentMemoryContext)));
+	}
+	a = burden_year_read(PG_GETARG_BYTEA_PP(0), CurrentMemoryContext);
+	burden_year_combine_into(a, burden_year_read(PG_GETARG_BYTEA_PP(1), CurrentMemoryContext),
+							 CurrentMemoryContext);
+	PG_RETURN_BYTEA_P(burden_year_serialize(a));
+}
+
+PG_FUNCTION_INFO_V1(burden_state_result);
+/*
+ * (state, through date, threshold) -> burden: the net burden of the days up
+ * to and including the date, the first day the running total exceeded the
+ * threshold, and the settlements counted; NULL date: all days.
+ */
+Datum
+burden_state_result(PG_FUNCTION_ARGS)
+{
+	BurdenYearState *st;
+	TupleDesc	tupdesc;
+	Datum		values[3];
+	bool		nulls[3] = {false, true, false};
+	bool		has_threshold = !PG_ARGISNULL(2);
+	int64		threshold = 0;
+	int64		running = 0;
+	int64		settlements = 0;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "burden_state_result must return a composite type");
+	tupdesc = BlessTupleDesc(tupdesc);
+	if (has_threshold)
+		threshold = medaid_numeric_to_fen(PG_GETARG_NUMERIC(2), "threshold", true);
+	st = burden_year_read(PG_GETARG_BYTEA_PP(0), CurrentMemoryContext);
+	for (int32 i = 0; i < st->days->ndays; i++)
+	{
+		if (!PG_ARGISNULL(1) && st->days->days[i].day > PG_GETARG_DATEADT(1))
+			break;
+		running = medaid_fen_add(running, st->days->days[i].fen);
+		settlements += st->days->days[i].n;
+		if (nulls[1] && has_threshold && running > threshold)
+		{
+			nulls[1] = false;
+			values[1] = DateADTGetDatum(st->days->days[i].day);
+		}
+	}
+	values[0] = medaid_fen_to_numeric(running);
+	values[2] = Int64GetDatum(settlements);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+}
+
+PG_FUNCTION_INFO_V1(burden_state_region);
+/*
+ * (state, month) -> the region of the latest settlement up to the end of
+ * the month that holds the date (by date, then settlement_id in byte
+ * order); NULL when there is none.
+ */
+Datum
+burden_state_region(PG_FUNCTION_ARGS)
+{
+	BurdenYearState *st;
+	DateADT		through = PG_GETARG_DATEADT(1);
+	int32		month;
+
+	if (DATE_NOT_FINITE(through))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("month must be a finite date")));
+	month = day_month(through);
+	st = burden_year_read(PG_GETARG_BYTEA_PP(0), CurrentMemoryContext);
+	for (int32 i = st->nlatest - 1; i >= 0; i--)
+	{
+		if (st->latest[i].month <= month)
+			PG_RETURN_TEXT_P(cstring_to_text_with_len(st->latest[i].region, st->latest[i].regionlen));
+	}
+	PG_RETURN_NULL();
+}

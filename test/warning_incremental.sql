@@ -1,0 +1,151 @@
+-- Incremental monthly warnings (33号 §四): a year of a synthetic province,
+-- month by month, with late settlements, reversals, people born and insured
+-- in other provinces, categories that start, end and are back-dated during
+-- the year, a threshold change, and the year boundary.  After every run the
+-- stored warnings must equal warning_check's computation of everyone from
+-- the settlements; each month says whether it ran incrementally.
+SET search_path = medaid, public;
+SET datestyle = ISO;
+\set SHOW_CONTEXT never
+SET client_min_messages = warning;
+DROP EXTENSION medaid CASCADE;
+CREATE EXTENSION medaid;
+RESET client_min_messages;
+SELECT setseed(0.4242);
+
+-- ID numbers from a birth region, a birth date and a sequence number
+CREATE FUNCTION pg_temp.id18(region int, born date, seq int) RETURNS text
+	LANGUAGE sql IMMUTABLE AS $$
+	WITH b AS (SELECT lpad(region::text, 6, '0') || to_char(born, 'YYYYMMDD') || lpad(seq::text, 3, '0') AS body)
+	SELECT body || substr('10X98765432', (SELECT sum(substr(body, i, 1)::int * (2 ^ (18 - i))::bigint % 11)
+										  FROM generate_series(1, 17) i)::int % 11 + 1, 1)
+	FROM b
+$$;
+CREATE TEMP TABLE people AS
+SELECT n, pg_temp.id18((ARRAY[440524, 370102, 320102])[n % 3 + 1], date '1950-01-01' + n * 53, n % 1000)::cnid AS id,
+	   '某' || chr(19968 + n) AS name,
+	   CASE WHEN n % 4 = 0 THEN '370103' ELSE '370102' END AS home
+FROM generate_series(1, 300) n;
+SELECT count(DISTINCT id) AS people, count(*) FILTER (WHERE left(cnid_region(id), 2) <> '37') AS born_elsewhere FROM people;
+
+INSERT INTO income_baseline (province, year, per_capita_income) VALUES
+	('37', 2025, 40000.00), ('37', 2026, 42000.00), ('44', 2025, 50000.00), ('44', 2026, 52000.00);
+
+-- categories: dibao_edge, tekun (civil affairs) and jiance (rural) from January
+SELECT open_batch('civil_affairs', '2026-01-01', 'delta') AS c \gset
+INSERT INTO roster_staging
+SELECT :c, row_number() OVER (), name, id::text, cat, 'add', d, home
+FROM (SELECT name, id, home, 'dibao_edge' AS cat, date '2026-01-01' + n % 20 AS d FROM people WHERE n % 5 = 0
+	  UNION ALL
+	  SELECT name, id, home, 'tekun', date '2026-01-01' FROM people WHERE n % 11 = 0) x;
+SELECT applied, anomalies FROM reconcile(:c);
+SELECT open_batch('rural', '2026-01-01', 'delta') AS r \gset
+INSERT INTO roster_staging
+SELECT :r, row_number() OVER (), name, id::text, 'jiance', 'add', date '2026-01-03', home FROM people WHERE n % 7 = 0;
+SELECT applied, anomalies FROM reconcile(:r);
+
+-- one month: its settlements (some people twice, some reversals of
+-- earlier settlements, some late settlements of two months before), then
+-- the run and the check
+CREATE TEMP TABLE months (k int, mode text, warned bigint, new_warnings bigint, continuing bigint, differences bigint);
+CREATE FUNCTION pg_temp.month(k int) RETURNS void
+	LANGUAGE plpgsql AS $$
+DECLARE
+	m date := make_date(2026, 1, 1) + make_interval(months => k - 1);
+	r record;
+BEGIN
+	INSERT INTO medaid.settlement (settlement_id, id_number, settle_date, region, total, fund_paid, critical_paid)
+	SELECT format('S%s-%s-%s', k, p.n, j), p.id, m + (random() * 27)::int,
+		   -- a tenth of the people are insured in 44 from July
+		   CASE WHEN p.n % 10 = 3 AND k >= 7 THEN '440101' ELSE p.home END,
+		   t, round(t * 0.4, 2), CASE WHEN j = 2 THEN round(t * 0.1, 2) ELSE 0 END
+	FROM people p, generate_series(1, 2) j, LATERAL (SELECT round((random() * 20000 + 100)::numeric, 2) + p.n * 0 AS t) a
+	WHERE random() < CASE WHEN j = 1 THEN 0.45 ELSE 0.15 END;
+	-- late arrivals dated two months before
+	IF k > 2 THEN
+		INSERT INTO medaid.settlement (settlement_id, id_number, settle_date, region, total)
+		SELECT format('L%s-%s', k, p.n), p.id, m - 45, p.home, 4000.00
+		FROM people p WHERE p.n % 23 = k % 23;
+	END IF;
+	-- reversals of some of last month's settlements
+	INSERT INTO medaid.settlement (settlement_id, id_number, settle_date, region, total, fund_paid, critical_paid,
+								   assistance_paid, reverses)
+	SELECT s.settlement_id || 'R', s.id_number, m + 2, s.region, -s.total, -s.fund_paid, -s.critical_paid,
+		   -s.assistance_paid, s.settlement_id
+	FROM medaid.settlement s
+	WHERE s.settle_date >= m - interval '1 month' AND s.settle_date < m AND s.reverses IS NULL
+	  AND s.settlement_id LIKE 'S%' AND random() < 0.08
+	  AND NOT EXISTS (SELECT FROM medaid.settlement_key k WHERE k.settlement_id = s.settlement_id AND k.reversed_by IS NOT NULL);
+	r := medaid.run_monthly_warnings(m);
+	INSERT INTO months VALUES (k, r.mode, r.warned, r.new_warnings, r.continuing,
+							   (SELECT count(*) FROM medaid.warning_check(m)));
+END
+$$;
+
+SELECT pg_temp.month(k) FROM generate_series(1, 5) k;
+
+-- June: dibao_edge ends mid-month for some; July: jiance starts for others
+SELECT open_batch('civil_affairs', '2026-06-01', 'delta') AS c \gset
+INSERT INTO roster_staging
+SELECT :c, row_number() OVER (), name, id::text, 'dibao_edge', 'exit', date '2026-06-15', home FROM people WHERE n % 10 = 0;
+SELECT applied, anomalies FROM reconcile(:c);
+SELECT pg_temp.month(6);
+SELECT open_batch('rural', '2026-07-01', 'delta') AS r \gset
+INSERT INTO roster_staging
+SELECT :r, row_number() OVER (), name, id::text, 'jiance', 'add', date '2026-07-01', home FROM people WHERE n % 13 = 0 AND n % 7 <> 0;
+SELECT applied, anomalies FROM reconcile(:r);
+SELECT pg_temp.month(7);
+-- August: the threshold ratios change, so August runs in full
+INSERT INTO threshold_ratio VALUES ('jiance', 0.40);
+SELECT pg_temp.month(8);
+SELECT pg_temp.month(9);
+-- October: a late roster row reaches back to March
+SELECT open_batch('civil_affairs', '2026-10-01', 'delta') AS c \gset
+INSERT INTO roster_staging
+SELECT :c, row_number() OVER (), name, id::text, 'dibao_edge', 'add', date '2026-03-01', home FROM people WHERE n % 17 = 0 AND n % 5 <> 0;
+SELECT applied, anomalies FROM reconcile(:c);
+SELECT pg_temp.month(k) FROM generate_series(10, 12) k;
+-- the next year starts in full
+SELECT pg_temp.month(13);
+
+SELECT k, mode, warned > 0 AS some_warned, differences FROM months ORDER BY k;
+SELECT count(*) FILTER (WHERE warned > 0) AS months_with_warnings, sum(differences) AS differences,
+	   count(*) FILTER (WHERE continuing > 0) AS months_with_continuing FROM months;
+-- incremental runs computed fewer people than there were, and carried the rest
+SELECT bool_and(r.people_assessed < (SELECT count(*) FROM burden_year b WHERE b.year = 2026)) AS fewer_computed,
+	   sum(r.carried) > 0 AS some_carried
+FROM warning_run r WHERE r.mode = 'incremental';
+
+-- a month run again after later months changed nothing, with late rows since
+SELECT mode FROM run_monthly_warnings('2026-11-01');
+SELECT count(*) AS differences FROM warning_check('2026-11-01');
+-- a month whose previous month never ran runs in full
+DELETE FROM warning_run WHERE month = '2026-10-01';
+SELECT mode FROM run_monthly_warnings('2026-11-01');
+SELECT count(*) AS differences FROM warning_check('2026-11-01');
+-- warnings of the previous month changed by hand: full again
+SELECT mode FROM run_monthly_warnings('2026-12-01');
+DELETE FROM warning WHERE month = '2026-11-01' AND id_number = (SELECT id_number FROM warning WHERE month = '2026-11-01' ORDER BY id_number LIMIT 1);
+SELECT mode FROM run_monthly_warnings('2026-12-01');
+SELECT count(*) AS differences FROM warning_check('2026-12-01');
+
+-- the states equal states made again from the settlements
+CREATE TEMP TABLE kept AS SELECT id_number, year, state FROM burden_year;
+SELECT rebuild_burden_state(2026) AS people_2026, rebuild_burden_state(2027) AS people_2027;
+SELECT count(*) AS states, count(*) FILTER (WHERE k.state IS DISTINCT FROM b.state) AS different
+FROM kept k FULL JOIN burden_year b USING (id_number, year);
+-- after a rebuild the next run computes everyone again, and agrees
+SELECT mode FROM run_monthly_warnings('2026-12-01');
+SELECT count(*) AS differences FROM warning_check('2026-12-01');
+
+-- the check itself sees a changed warning, a missing one and an extra one
+UPDATE warning SET annual_burden = annual_burden + 0.01
+WHERE (month, id_number) = (SELECT month, id_number FROM warning WHERE month = '2026-12-01' ORDER BY id_number LIMIT 1);
+DELETE FROM warning
+WHERE (month, id_number) = (SELECT month, id_number FROM warning WHERE month = '2026-12-01' ORDER BY id_number DESC LIMIT 1);
+INSERT INTO warning (month, id_number, category, annual_burden, threshold, first_crossed_on, is_new, province, region, settlements)
+SELECT '2026-12-01', id, 'ordinary', 1, 0, '2026-12-01', true, '37', '370102', 1
+FROM people p WHERE NOT EXISTS (SELECT FROM warning w WHERE w.month = '2026-12-01' AND w.id_number = p.id) LIMIT 1;
+SELECT (stored).annual_burden IS NOT NULL AS stored, (computed).annual_burden IS NOT NULL AS computed,
+	   (stored).annual_burden - (computed).annual_burden AS burden_difference
+FROM warning_check('2026-12-01') ORDER BY 1, 2;
