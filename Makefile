@@ -75,3 +75,7 @@ bench-cnid:
 bench-reconcile:
 	bash bench/reconcile.sh
 .PHONY: bench-reconcile
+
+bench-burden:
+	bash bench/burden.sh
+.PHONY: bench-burden

@@ -1802,38 +1802,49 @@ BEGIN
 		CREATE TEMP TABLE medaid_todo ON COMMIT DROP AS
 		SELECT b.id_number, b.state FROM medaid.burden_year b WHERE b.year = y;
 	END IF;
+	CREATE UNIQUE INDEX ON pg_temp.medaid_todo (id_number);
 	ANALYZE pg_temp.medaid_todo;
 
 	IF to_regclass('pg_temp.medaid_assessed') IS NOT NULL THEN
 		DROP TABLE pg_temp.medaid_assessed;
 	END IF;
+	-- the ratio that applies, from the categories active on the month's last
+	-- day: among those with a ratio the lowest (equal ratios: the more
+	-- favourable in the region's order); none active: ordinary; only
+	-- categories without a ratio: no warning.  Joined, not looked up person
+	-- by person.
 	CREATE TEMP TABLE medaid_assessed ON COMMIT DROP AS
-	WITH latest AS (
+	WITH latest AS MATERIALIZED (
 		-- the threshold's province: the latest settlement of the year so far
-		SELECT t.id_number, t.state, medaid.burden_state_region(t.state, m_end) AS region
+		-- (materialized: the states are read here once, not carried on)
+		SELECT t.id_number, medaid.burden_state_region(t.state, m_end) AS region
 		FROM medaid_todo t
 	), active AS (
-		SELECT p.id_number, p.category::text AS category, medaid.category_ordinal(p.category) AS ordinal
+		SELECT p.id_number, p.category, r.ratio
 		FROM medaid.category_period p
+		JOIN medaid.threshold_ratio_effective r ON r.category = p.category::text
 		WHERE p.valid_from <= m_end AND (p.valid_to IS NULL OR p.valid_to > m_end)
-	), ratios AS (
-		-- the ratio that applies: among the active categories with a ratio
-		-- the lowest (equal ratios: the more favourable); no active category:
-		-- ordinary; only categories without a ratio: no warning
-		SELECT l.id_number, l.state, l.region, substr(l.region, 1, 2) AS province,
-			   CASE WHEN NOT EXISTS (SELECT FROM active a WHERE a.id_number OPERATOR(medaid.=) l.id_number)
-					THEN 'ordinary'
-					ELSE (SELECT a.category FROM active a JOIN medaid.threshold_ratio_effective r ON r.category = a.category
-						  WHERE a.id_number OPERATOR(medaid.=) l.id_number AND r.ratio IS NOT NULL
-						  ORDER BY r.ratio, medaid.category_rank(a.category::medaid.category, l.region, m_end), a.ordinal
-						  LIMIT 1)
-			   END AS category
+	), joined AS (
+		SELECT l.id_number, l.region, a.category, a.ratio,
+			   count(a.category) OVER (PARTITION BY l.id_number) AS n_active,
+			   count(*) OVER (PARTITION BY l.id_number, a.ratio) AS n_same_ratio
 		FROM latest l
+		LEFT JOIN active a ON a.id_number OPERATOR(medaid.=) l.id_number
 		WHERE l.region IS NOT NULL
+	), chosen AS (
+		SELECT DISTINCT ON (j.id_number) j.id_number, j.region, j.n_active, j.category, j.ratio
+		FROM joined j
+		ORDER BY j.id_number, j.ratio NULLS LAST,
+				 CASE WHEN j.n_same_ratio > 1 AND j.ratio IS NOT NULL
+					  THEN medaid.category_rank(j.category, j.region, m_end) END,
+				 medaid.category_ordinal(j.category)
 	)
-	SELECT x.id_number, x.state, x.region, x.province, x.category, r.ratio
-	FROM ratios x JOIN medaid.threshold_ratio_effective r ON r.category = x.category
-	WHERE r.ratio IS NOT NULL;
+	SELECT c.id_number, c.region, substr(c.region, 1, 2) AS province,
+		   CASE WHEN c.n_active = 0 THEN 'ordinary' ELSE c.category::text END AS category,
+		   CASE WHEN c.n_active = 0 THEN o.ratio ELSE c.ratio END AS ratio
+	FROM chosen c
+	CROSS JOIN (SELECT r.ratio FROM medaid.threshold_ratio_effective r WHERE r.category = 'ordinary') o
+	WHERE CASE WHEN c.n_active = 0 THEN o.ratio ELSE c.ratio END IS NOT NULL;
 
 	-- a missing income is an error naming the province and the year
 	SELECT a.province INTO missing
@@ -1853,8 +1864,9 @@ BEGIN
 						  WHERE p.id_number OPERATOR(medaid.=) g.id_number AND p.month = prev_start),
 		   g.province, g.region, (g.b).settlements
 	FROM (SELECT a.id_number, a.category, a.province, a.region, a.ratio * i.per_capita_income AS threshold,
-				 medaid.burden_state_result(a.state, m_end, a.ratio * i.per_capita_income) AS b
+				 medaid.burden_state_result(t.state, m_end, a.ratio * i.per_capita_income) AS b
 		  FROM medaid_assessed a
+		  JOIN medaid_todo t ON t.id_number OPERATOR(medaid.=) a.id_number
 		  JOIN medaid.income_baseline i ON i.province = a.province AND i.year = y - 1) g
 	WHERE (g.b).total > g.threshold;
 
@@ -1939,21 +1951,24 @@ BEGIN
 		FROM medaid.settlement s, m
 		WHERE s.settle_date >= make_date(m.y, 1, 1) AND s.settle_date <= m.m_end
 		ORDER BY s.id_number, s.settle_date DESC, s.settlement_id COLLATE "C" DESC
-	), active AS (
-		SELECT p.id_number, p.category::text AS category, medaid.category_ordinal(p.category) AS ordinal
-		FROM medaid.category_period p, m
-		WHERE p.valid_from <= m.m_end AND (p.valid_to IS NULL OR p.valid_to > m.m_end)
 	), assessed AS (
 		SELECT x.*, r.ratio
 		FROM (SELECT l.id_number, l.region, substr(l.region, 1, 2) AS province,
-					 CASE WHEN NOT EXISTS (SELECT FROM active a WHERE a.id_number OPERATOR(medaid.=) l.id_number)
+					 -- person by person, through category_period's index
+					 CASE WHEN NOT EXISTS (SELECT FROM medaid.category_period a
+										   WHERE a.id_number OPERATOR(medaid.=) l.id_number
+											 AND a.valid_from <= m.m_end AND (a.valid_to IS NULL OR a.valid_to > m.m_end))
 						  THEN 'ordinary'
-						  ELSE (SELECT a.category FROM active a JOIN medaid.threshold_ratio_effective r ON r.category = a.category, m
-								WHERE a.id_number OPERATOR(medaid.=) l.id_number AND r.ratio IS NOT NULL
-								ORDER BY r.ratio, medaid.category_rank(a.category::medaid.category, l.region, m.m_end), a.ordinal
+						  ELSE (SELECT a.category::text FROM medaid.category_period a
+								JOIN medaid.threshold_ratio_effective r ON r.category = a.category::text
+								WHERE a.id_number OPERATOR(medaid.=) l.id_number
+								  AND a.valid_from <= m.m_end AND (a.valid_to IS NULL OR a.valid_to > m.m_end)
+								  AND r.ratio IS NOT NULL
+								ORDER BY r.ratio, medaid.category_rank(a.category, l.region, m.m_end),
+										 medaid.category_ordinal(a.category)
 								LIMIT 1)
 					 END AS category
-			  FROM latest l) x
+			  FROM latest l, m) x
 		JOIN medaid.threshold_ratio_effective r ON r.category = x.category
 		WHERE r.ratio IS NOT NULL
 	), computed AS (

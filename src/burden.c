@@ -19,17 +19,26 @@
 #include "libpq/pqformat.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
+#include "utils/memutils.h"
 #include "utils/numeric.h"
 
 #define BURDEN_SERIAL_VERSION 1	/* day, settlements, fen per day */
 
+/*
+ * The state and its first days are one allocation: a group of a few
+ * settlement days (a person's year) then touches one or two cache lines,
+ * which is what a hash aggregate over a million people is bound by.
+ */
+#define BURDEN_INLINE_DAYS 8
+
 BurdenState *
 burden_state_new(MemoryContext cxt)
 {
-	BurdenState *st = MemoryContextAllocZero(cxt, sizeof(BurdenState));
+	BurdenState *st = MemoryContextAllocZero(cxt, sizeof(BurdenState) +
+											 sizeof(BurdenDay) * BURDEN_INLINE_DAYS);
 
-	st->maxdays = 8;
-	st->days = MemoryContextAlloc(cxt, sizeof(BurdenDay) * st->maxdays);
+	st->maxdays = BURDEN_INLINE_DAYS;
+	st->days = (BurdenDay *) (st + 1);
 	st->sorted = true;
 	return st;
 }
@@ -37,23 +46,37 @@ burden_state_new(MemoryContext cxt)
 void
 burden_add_day(BurdenState *st, int32 day, int64 fen, int32 n)
 {
-	if (st->ndays > st->head && st->days[st->ndays - 1].day == day)
+	if (st->ndays > st->head)
 	{
-		st->days[st->ndays - 1].fen = medaid_fen_add(st->days[st->ndays - 1].fen, fen);
-		st->days[st->ndays - 1].n += n;
-		return;
+		BurdenDay  *last = &st->days[st->ndays - 1];
+
+		if (last->day == day)
+		{
+			last->fen = medaid_fen_add(last->fen, fen);
+			last->n += n;
+			return;
+		}
+		if (last->day > day)
+			st->sorted = false;
 	}
-	if (st->ndays > st->head && st->days[st->ndays - 1].day > day)
-		st->sorted = false;
 	if (st->ndays == st->maxdays)
 	{
+		BurdenDay  *inline_days = (BurdenDay *) (st + 1);
+
 		if (st->maxdays >= (int32) (MaxAllocSize / sizeof(BurdenDay) / 2))
 			ereport(ERROR,
 					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 					 errmsg("annual_burden cannot hold more than %d settlement days in one group",
 							st->maxdays)));
+		if (st->days == inline_days)
+		{
+			st->days = MemoryContextAlloc(GetMemoryChunkContext(st),
+										  sizeof(BurdenDay) * st->maxdays * 2);
+			memcpy(st->days, inline_days, sizeof(BurdenDay) * st->ndays);
+		}
+		else
+			st->days = repalloc(st->days, sizeof(BurdenDay) * st->maxdays * 2);
 		st->maxdays *= 2;
-		st->days = repalloc(st->days, sizeof(BurdenDay) * st->maxdays);
 	}
 	st->days[st->ndays].day = day;
 	st->days[st->ndays].fen = fen;
@@ -111,6 +134,16 @@ burden_normalise(BurdenState *st)
 	st->sorted = true;
 }
 
+/* a few bytes compared in line: a call to memcmp costs more */
+static inline bool
+burden_bytes_equal(const char *a, const char *b, int len)
+{
+	for (int i = 0; i < len; i++)
+		if (a[i] != b[i])
+			return false;
+	return true;
+}
+
 PG_FUNCTION_INFO_V1(annual_burden_step);
 /* Transition: (state, settle_date, burden, threshold). */
 Datum
@@ -124,11 +157,30 @@ annual_burden_step(PG_FUNCTION_ARGS)
 	st = PG_ARGISNULL(0) ? burden_state_new(aggcxt) : (BurdenState *) PG_GETARG_POINTER(0);
 
 	if (!PG_ARGISNULL(3))
-		burden_set_threshold(st, true, medaid_numeric_to_fen(PG_GETARG_NUMERIC(3), "threshold", true));
+	{
+		/*
+		 * The threshold is one value per group, usually on every row: when
+		 * its stored bytes are those already seen, it is not converted again.
+		 */
+		const char *body;
+		int			len;
+		bool		raw = medaid_numeric_body(PG_GETARG_DATUM(3), &body, &len);
+
+		if (!(raw && st->has_threshold && len == st->threshold_len &&
+			  burden_bytes_equal(body, st->threshold_body, len)))
+		{
+			burden_set_threshold(st, true, medaid_numeric_datum_to_fen(PG_GETARG_DATUM(3), "threshold", true));
+			if (raw && len <= (int) sizeof(st->threshold_body))
+			{
+				memcpy(st->threshold_body, body, len);
+				st->threshold_len = len;
+			}
+		}
+	}
 	if (!PG_ARGISNULL(1) && !PG_ARGISNULL(2))
 	{
 		DateADT		d = PG_GETARG_DATEADT(1);
-		int64		fen = medaid_numeric_to_fen(PG_GETARG_NUMERIC(2), "burden", false);
+		int64		fen = medaid_numeric_datum_to_fen(PG_GETARG_DATUM(2), "burden", false);
 		MemoryContext old;
 
 		if (DATE_NOT_FINITE(d))
@@ -164,7 +216,7 @@ annual_burden_inverse(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
 		PG_RETURN_POINTER(st);	/* the row was never counted */
 	d = PG_GETARG_DATEADT(1);
-	fen = medaid_numeric_to_fen(PG_GETARG_NUMERIC(2), "burden", false);
+	fen = medaid_numeric_datum_to_fen(PG_GETARG_DATUM(2), "burden", false);
 	for (int32 i = st->head; i < st->ndays; i++)
 	{
 		if (st->days[i].day != d || st->days[i].n <= 0)

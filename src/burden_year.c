@@ -313,7 +313,7 @@ burden_state_step(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("settle_date must be a finite date")));
-	fen = medaid_numeric_to_fen(PG_GETARG_NUMERIC(2), "burden", false);
+	fen = medaid_numeric_datum_to_fen(PG_GETARG_DATUM(2), "burden", false);
 	old = MemoryContextSwitchTo(aggcxt);
 	burden_add_day(st->days, d, fen, 1);
 	MemoryContextSwitchTo(old);

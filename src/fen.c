@@ -16,29 +16,13 @@
 #include "common/int.h"
 #include "utils/builtins.h"
 
-/* numeric's stored header, as numeric.c lays it out (PostgreSQL 9.1+) */
-typedef int16 MedaidNumericDigit;
-
-typedef struct MedaidNumericData
-{
-	int32		vl_len_;
-	union
-	{
-		uint16		n_header;
-		struct
-		{
-			uint16		n_header;
-			MedaidNumericDigit n_data[FLEXIBLE_ARRAY_MEMBER];
-		}			n_short;
-		struct
-		{
-			uint16		n_sign_dscale;
-			int16		n_weight;
-			MedaidNumericDigit n_data[FLEXIBLE_ARRAY_MEMBER];
-		}			n_long;
-	}			choice;
-} MedaidNumericData;
-
+/*
+ * numeric's stored form, as numeric.c lays it out (PostgreSQL 9.1+), after
+ * the varlena header: a uint16 header word, for the long form an int16
+ * weight, then base-10000 digits as int16.  The bytes are read with memcpy:
+ * a value with a short (1-byte) varlena header, as read from a table, is
+ * not aligned, and is read in place rather than copied.
+ */
 #define MN_SIGN_MASK		0xC000
 #define MN_NEG				0x4000
 #define MN_SHORT			0x8000
@@ -49,21 +33,25 @@ typedef struct MedaidNumericData
 #define MN_NBASE			10000
 
 /*
- * The fast path: true and *fen set when num is finite, has at most two
+ * The fast path over a numeric's body (the bytes after the varlena
+ * header): true and *fen set when the value is finite, has at most two
  * decimals and fits; false for anything else (the caller then takes the
  * textual path).
  */
 static bool
-numeric_to_fen_fast(Numeric num, int64 *fen)
+numeric_body_to_fen(const char *body, int len, int64 *fen)
 {
-	const MedaidNumericData *n = (const MedaidNumericData *) num;
-	uint16		header = n->choice.n_header;
-	const MedaidNumericDigit *digits;
+	uint16		header;
+	int16		weight16;
+	const char *digits;
 	int			ndigits;
 	int			weight;
 	bool		neg;
 	int64		r = 0;
 
+	if (len < (int) sizeof(uint16))
+		return false;
+	memcpy(&header, body, sizeof(uint16));
 	if ((header & MN_SIGN_MASK) == MN_SPECIAL)
 		return false;
 	if ((header & MN_SIGN_MASK) == MN_SHORT)
@@ -72,15 +60,18 @@ numeric_to_fen_fast(Numeric num, int64 *fen)
 		weight = (header & MN_SHORT_WEIGHT_MASK);
 		if (header & MN_SHORT_WEIGHT_SIGN_MASK)
 			weight |= ~MN_SHORT_WEIGHT_MASK;
-		digits = n->choice.n_short.n_data;
-		ndigits = (VARSIZE(n) - VARHDRSZ - sizeof(uint16)) / sizeof(MedaidNumericDigit);
+		digits = body + sizeof(uint16);
+		ndigits = (len - (int) sizeof(uint16)) / (int) sizeof(int16);
 	}
 	else
 	{
+		if (len < (int) (sizeof(uint16) + sizeof(int16)))
+			return false;
 		neg = (header & MN_SIGN_MASK) == MN_NEG;
-		weight = n->choice.n_long.n_weight;
-		digits = n->choice.n_long.n_data;
-		ndigits = (VARSIZE(n) - VARHDRSZ - sizeof(uint16) - sizeof(int16)) / sizeof(MedaidNumericDigit);
+		memcpy(&weight16, body + sizeof(uint16), sizeof(int16));
+		weight = weight16;
+		digits = body + sizeof(uint16) + sizeof(int16);
+		ndigits = (len - (int) (sizeof(uint16) + sizeof(int16))) / (int) sizeof(int16);
 	}
 	if (ndigits == 0)
 	{
@@ -93,8 +84,11 @@ numeric_to_fen_fast(Numeric num, int64 *fen)
 	for (int i = 0; i < ndigits; i++)
 	{
 		int			e = weight - i; /* this digit's power of 10000 */
-		int64		d = digits[i];
+		int16		d16;
+		int64		d;
 
+		memcpy(&d16, digits + i * sizeof(int16), sizeof(int16));
+		d = d16;
 		if (d < 0 || d >= MN_NBASE)
 			return false;
 		if (e >= 0)
@@ -119,6 +113,43 @@ numeric_to_fen_fast(Numeric num, int64 *fen)
 	return true;
 }
 
+/*
+ * The body of a numeric Datum without detoasting it, when it is stored
+ * inline (a 1-byte or 4-byte header); false when it is compressed or
+ * out of line.
+ */
+bool
+medaid_numeric_body(Datum d, const char **body, int *len)
+{
+	struct varlena *v = (struct varlena *) DatumGetPointer(d);
+
+	if (VARATT_IS_SHORT(v))
+	{
+		*body = VARDATA_SHORT(v);
+		*len = VARSIZE_SHORT(v) - VARHDRSZ_SHORT;
+		return true;
+	}
+	if (!VARATT_IS_EXTENDED(v))
+	{
+		*body = VARDATA(v);
+		*len = VARSIZE(v) - VARHDRSZ;
+		return true;
+	}
+	return false;
+}
+
+int64
+medaid_numeric_datum_to_fen(Datum d, const char *what, bool floor)
+{
+	const char *body;
+	int			len;
+	int64		fen;
+
+	if (medaid_numeric_body(d, &body, &len) && numeric_body_to_fen(body, len, &fen))
+		return fen;
+	return medaid_numeric_to_fen(DatumGetNumeric(d), what, floor);
+}
+
 int64
 medaid_numeric_to_fen(Numeric num, const char *what, bool floor)
 {
@@ -131,7 +162,7 @@ medaid_numeric_to_fen(Numeric num, const char *what, bool floor)
 	int			ndec = 0;
 	int64		fast;
 
-	if (numeric_to_fen_fast(num, &fast))
+	if (numeric_body_to_fen(VARDATA(num), VARSIZE(num) - VARHDRSZ, &fast))
 		return fast;
 
 	if (numeric_is_nan(num)
@@ -184,6 +215,9 @@ medaid_numeric_to_fen(Numeric num, const char *what, bool floor)
 Datum
 medaid_fen_to_numeric(int64 fen)
 {
+#if PG_VERSION_NUM >= 140000
+	return NumericGetDatum(int64_div_fast_to_numeric(fen, 2));
+#else
 	char		buf[32];
 	uint64		a = fen < 0 ? (uint64) (-(fen + 1)) + 1 : (uint64) fen;
 
@@ -191,17 +225,14 @@ medaid_fen_to_numeric(int64 fen)
 			 fen < 0 ? "-" : "", a / 100, (int) (a % 100));
 	return DirectFunctionCall3(numeric_in, CStringGetDatum(buf),
 							   ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
+#endif
 }
 
-/* a + b, or an error: totals stay exact or fail, never wrap. */
-int64
-medaid_fen_add(int64 a, int64 b)
+/* the error of medaid_fen_add (burden.h) */
+void
+medaid_fen_overflow(void)
 {
-	int64		r;
-
-	if (pg_add_s64_overflow(a, b, &r))
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("annual_burden total is out of range")));
-	return r;
+	ereport(ERROR,
+			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+			 errmsg("annual_burden total is out of range")));
 }
