@@ -13,7 +13,9 @@
 # Environment: BENCH_PEOPLE (1000000), BENCH_SETTLEMENTS (10000000 over the
 # year, an equal number dated in each month), BENCH_REPEAT (3: runs of each
 # aggregate query, the median reported), BENCH_KEEP (set: keep the database),
-# BENCH_MONTHS (12: load and run this many months, then stop).
+# BENCH_MONTHS (12: load and run this many months, then stop), BENCH_EXPLAIN
+# (set: run the last month again with auto_explain, plans to
+# bench/out/burden_plans.txt).
 #
 # The data: BENCH_PEOPLE people (a twentieth born outside Shandong), 15 % of
 # them dibao_edge or jiance (threshold 20 000 yuan), the rest ordinary
@@ -159,6 +161,17 @@ for k in $(seq 1 "${BENCH_MONTHS:-12}"); do
 	fi
 done
 echo
+if [[ -n ${BENCH_EXPLAIN:-} ]]; then
+	# the last month's run again (it is idempotent), its statements' plans
+	# logged with auto_explain; not timed
+	last=$(printf '2026-%02d-01' "${BENCH_MONTHS:-12}")
+	q -c "LOAD 'auto_explain'" -c 'SET auto_explain.log_min_duration = 100' \
+		-c 'SET auto_explain.log_nested_statements = on' -c 'SET auto_explain.log_analyze = on' \
+		-c 'SET auto_explain.log_buffers = on' -c 'SET auto_explain.log_level = notice' \
+		-c "SELECT mode FROM medaid.run_monthly_warnings('$last')" >"$outdir/burden_plans.txt" 2>&1
+	echo "plans of the run of $last (again, with auto_explain): $outdir/burden_plans.txt"
+	echo
+fi
 if [[ ${BENCH_MONTHS:-12} != 12 ]]; then
 	echo "stopped after ${BENCH_MONTHS} months (BENCH_MONTHS)"
 	return 0

@@ -1449,15 +1449,18 @@ CREATE TABLE medaid.burden_year (
 	id_number medaid.cnid NOT NULL,
 	year integer NOT NULL,
 	state bytea NOT NULL,
+	last_day date NOT NULL,
 	changed_seq bigint NOT NULL,
 	PRIMARY KEY (id_number, year)
 );
 CREATE INDEX burden_year_changed ON medaid.burden_year (year, changed_seq);
+CREATE INDEX burden_year_last_day ON medaid.burden_year (year, last_day);
 COMMENT ON TABLE medaid.burden_year IS
 'each person''s settlements of a year as one burden state (burden_state): settlement loads keep it up to date, category changes mark it changed; rebuild_burden_state makes it again from the settlements';
 COMMENT ON COLUMN medaid.burden_year.id_number IS 'the person';
 COMMENT ON COLUMN medaid.burden_year.year IS 'the calendar year of the settlements';
 COMMENT ON COLUMN medaid.burden_year.state IS 'burden_state of the person''s settlements of the year (read with burden_state_result and burden_state_region)';
+COMMENT ON COLUMN medaid.burden_year.last_day IS 'the latest settlement date in the state';
 COMMENT ON COLUMN medaid.burden_year.changed_seq IS 'the burden_change_seq stamp of the last load or category change that touched the person';
 
 -- Category changes change thresholds: mark the people's burden states.
@@ -1576,13 +1579,14 @@ BEGIN
 	-- this transaction (see run_monthly_warnings)
 	LOCK TABLE medaid.burden_year IN ROW EXCLUSIVE MODE;
 	s := nextval('medaid.burden_change_seq');
-	INSERT INTO medaid.burden_year AS b (id_number, year, state, changed_seq)
+	INSERT INTO medaid.burden_year AS b (id_number, year, state, last_day, changed_seq)
 	SELECT x.id_number, extract(year FROM x.settle_date)::integer,
-		   medaid.burden_state(x.settle_date, x.burden, x.settlement_id, x.region), s
+		   medaid.burden_state(x.settle_date, x.burden, x.settlement_id, x.region), max(x.settle_date), s
 	FROM new_rows x
 	GROUP BY 1, 2
 	ON CONFLICT (id_number, year) DO UPDATE
-		SET state = medaid.burden_state_merge(b.state, excluded.state), changed_seq = excluded.changed_seq;
+		SET state = medaid.burden_state_merge(b.state, excluded.state),
+			last_day = greatest(b.last_day, excluded.last_day), changed_seq = excluded.changed_seq;
 	RETURN NULL;
 END
 $$;
@@ -1603,6 +1607,30 @@ $$;
 COMMENT ON FUNCTION medaid.settlement_no_change() IS 'refuses UPDATE and DELETE of settlements: corrections are reversals';
 CREATE TRIGGER settlement_no_change BEFORE UPDATE OR DELETE ON medaid.settlement
 	FOR EACH ROW EXECUTE FUNCTION medaid.settlement_no_change();
+
+-- PostgreSQL fires the parent's statement triggers only for rows loaded
+-- through the parent: rows put into a partition directly would skip the
+-- checks above and the burden states.  A partition's own statement trigger
+-- fires only for such direct loads, and refuses them.
+CREATE FUNCTION medaid.settlement_partition_guard() RETURNS trigger
+	LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+	AS $$
+BEGIN
+	-- superusers pass: pg_restore loads the partitions directly, with the
+	-- burden states and settlement_key restored beside them
+	IF NOT (SELECT r.rolsuper FROM pg_roles r WHERE r.rolname = current_user) THEN
+		RAISE EXCEPTION 'settlements are loaded through medaid.settlement, not into %', TG_TABLE_NAME
+			USING ERRCODE = 'wrong_object_type',
+				  DETAIL = 'The checks of settlement ids and reversals, and the burden states the warnings read, run for rows loaded through the partitioned table.',
+				  HINT = 'INSERT INTO or COPY medaid.settlement; it puts each row in its month''s partition.';
+	END IF;
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION medaid.settlement_partition_guard() IS
+'statement trigger on each settlement partition: refuses rows loaded into the partition directly (superusers pass, for pg_restore)';
+CREATE TRIGGER settlement_partition_guard BEFORE INSERT ON medaid.settlement_default
+	FOR EACH STATEMENT EXECUTE FUNCTION medaid.settlement_partition_guard();
 
 CREATE FUNCTION medaid.ensure_settlement_partitions(from_month date, to_month date) RETURNS integer
 	LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp
@@ -1636,6 +1664,7 @@ BEGIN
 			EXECUTE format('CREATE INDEX %I ON medaid.%I (settlement_id)', part || '_id', part);
 			EXECUTE format('ALTER TABLE medaid.settlement ATTACH PARTITION medaid.%I FOR VALUES FROM (%L) TO (%L)',
 						   part, m, (m + interval '1 month')::date);
+			EXECUTE format('CREATE TRIGGER settlement_partition_guard BEFORE INSERT ON medaid.%I FOR EACH STATEMENT EXECUTE FUNCTION medaid.settlement_partition_guard()', part);
 			EXECUTE format('COMMENT ON TABLE medaid.%I IS %L', part, format('settlements of %s', to_char(m, 'YYYY-MM')));
 			made := made + 1;
 		END IF;
@@ -1784,20 +1813,20 @@ BEGIN
 		DROP TABLE pg_temp.medaid_todo;
 	END IF;
 	IF incremental THEN
+		-- settlements dated in the month were loaded after the base run
+		-- (stamped later) or before it (their last_day is in the month or
+		-- after): both through burden_year's indexes, not the month's rows
 		CREATE TEMP TABLE medaid_todo ON COMMIT DROP AS
 		SELECT b.id_number, b.state
 		FROM medaid.burden_year b
-		WHERE b.year = y AND b.changed_seq > base.watermark
+		WHERE b.year = y AND (b.changed_seq > base.watermark OR b.last_day >= m_start)
 		UNION ALL
 		SELECT b.id_number, b.state
-		FROM (SELECT s.id_number FROM medaid.settlement s
-			  WHERE s.settle_date >= m_start AND s.settle_date <= m_end
-			  UNION
-			  SELECT p.id_number FROM medaid.category_period p
+		FROM (SELECT DISTINCT p.id_number FROM medaid.category_period p
 			  WHERE (p.valid_from > prev_end AND p.valid_from <= m_end)
 				 OR (p.valid_to > prev_end AND p.valid_to <= m_end)) c
 		JOIN medaid.burden_year b ON b.id_number OPERATOR(medaid.=) c.id_number AND b.year = y
-		WHERE b.changed_seq <= base.watermark;
+		WHERE b.changed_seq <= base.watermark AND b.last_day < m_start;
 	ELSE
 		CREATE TEMP TABLE medaid_todo ON COMMIT DROP AS
 		SELECT b.id_number, b.state FROM medaid.burden_year b WHERE b.year = y;
@@ -1915,9 +1944,9 @@ BEGIN
 	LOCK TABLE medaid.burden_year IN SHARE ROW EXCLUSIVE MODE;
 	s := nextval('medaid.burden_change_seq');
 	DELETE FROM medaid.burden_year b WHERE b.year = rebuild_burden_state.year;
-	INSERT INTO medaid.burden_year (id_number, year, state, changed_seq)
+	INSERT INTO medaid.burden_year (id_number, year, state, last_day, changed_seq)
 	SELECT x.id_number, rebuild_burden_state.year,
-		   medaid.burden_state(x.settle_date, x.burden, x.settlement_id, x.region), s
+		   medaid.burden_state(x.settle_date, x.burden, x.settlement_id, x.region), max(x.settle_date), s
 	FROM medaid.settlement x
 	WHERE x.settle_date >= make_date(rebuild_burden_state.year, 1, 1)
 	  AND x.settle_date < make_date(rebuild_burden_state.year + 1, 1, 1)

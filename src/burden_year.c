@@ -24,6 +24,7 @@
 #include "access/htup_details.h"
 #include "funcapi.h"
 #include "libpq/pqformat.h"
+#include "port/pg_bswap.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
 #include "utils/datetime.h"
@@ -394,6 +395,113 @@ burden_state_merge(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(burden_year_serialize(a));
 }
 
+/*
+ * A stored state read in place: readers of one value need not build the
+ * state.  burden_year_view checks the whole state as burden_year_read does
+ * (version, sizes, order, counts, nothing left over) without allocating,
+ * and leaves pointers to its days and months.
+ */
+typedef struct BurdenYearView
+{
+	int32		ndays;
+	const char *days;			/* ndays x (day, n, fen), network order */
+	int32		nlatest;
+	const char *latest;			/* nlatest x (month, day, idlen, id, regionlen, region) */
+} BurdenYearView;
+
+static inline int32
+get32(const char *p)
+{
+	uint32		v;
+
+	memcpy(&v, p, sizeof(v));
+	return (int32) pg_ntoh32(v);
+}
+
+static inline int64
+get64(const char *p)
+{
+	uint64		v;
+
+	memcpy(&v, p, sizeof(v));
+	return (int64) pg_ntoh64(v);
+}
+
+static void
+burden_year_view(bytea *b, BurdenYearView *v)
+{
+	const char *p = VARDATA_ANY(b);
+	const char *end = p + VARSIZE_ANY_EXHDR(b);
+	int64		settlements;
+	int64		counted = 0;
+	int32		prev_day = 0;
+	int32		prev_month = 0;
+
+	if (end - p < 1 + 8 + 4 + 4)
+		corrupt("it is too short");
+	if (*p != BURDEN_YEAR_VERSION)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("unsupported burden state version %d", (int) (unsigned char) *p)));
+	p++;
+	settlements = get64(p);
+	p += 8;
+	v->ndays = get32(p);
+	p += 4;
+	if (v->ndays < 0 || (int64) (end - p) < (int64) v->ndays * 16 + 4)
+		corrupt("its days do not fit");
+	v->days = p;
+	for (int32 i = 0; i < v->ndays; i++, p += 16)
+	{
+		int32		day = get32(p);
+		int32		n = get32(p + 4);
+
+		if (n < 0 || DATE_NOT_FINITE(day) || !IS_VALID_DATE(day))
+			corrupt("a day is invalid");
+		if (i > 0 && day <= prev_day)
+			corrupt("its days are not in order");
+		prev_day = day;
+		counted += n;
+	}
+	if (counted != settlements)
+		corrupt("its days do not add up to its settlements");
+	v->nlatest = get32(p);
+	p += 4;
+	if (v->nlatest < 0 || v->nlatest > end - p)
+		corrupt("its months do not fit");
+	v->latest = p;
+	for (int32 i = 0; i < v->nlatest; i++)
+	{
+		int32		month,
+					day,
+					len;
+
+		if (end - p < 12)
+			corrupt("it ends early");
+		month = get32(p);
+		day = get32(p + 4);
+		len = get32(p + 8);
+		p += 12;
+		if (len < 0 || len > end - p)
+			corrupt("a settlement_id does not fit");
+		p += len;
+		if (end - p < 4)
+			corrupt("it ends early");
+		len = get32(p);
+		p += 4;
+		if (len < 0 || len > end - p)
+			corrupt("a region does not fit");
+		p += len;
+		if (DATE_NOT_FINITE(day) || !IS_VALID_DATE(day) || day_month(day) != month)
+			corrupt("a month's latest settlement lies outside it");
+		if (i > 0 && month <= prev_month)
+			corrupt("its months are not in order");
+		prev_month = month;
+	}
+	if (p != end)
+		corrupt("it has bytes left over");
+}
+
 PG_FUNCTION_INFO_V1(burden_state_result);
 /*
  * (state, through date, threshold) -> burden: the net burden of the days up
@@ -403,8 +511,8 @@ PG_FUNCTION_INFO_V1(burden_state_result);
 Datum
 burden_state_result(PG_FUNCTION_ARGS)
 {
-	BurdenYearState *st;
-	TupleDesc	tupdesc;
+	BurdenYearView v;
+	TupleDesc	tupdesc = (TupleDesc) fcinfo->flinfo->fn_extra;
 	Datum		values[3];
 	bool		nulls[3] = {false, true, false};
 	bool		has_threshold = !PG_ARGISNULL(2);
@@ -414,22 +522,32 @@ burden_state_result(PG_FUNCTION_ARGS)
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
-	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "burden_state_result must return a composite type");
-	tupdesc = BlessTupleDesc(tupdesc);
-	if (has_threshold)
-		threshold = medaid_numeric_to_fen(PG_GETARG_NUMERIC(2), "threshold", true);
-	st = burden_year_read(PG_GETARG_BYTEA_PP(0), CurrentMemoryContext);
-	for (int32 i = 0; i < st->days->ndays; i++)
+	if (tupdesc == NULL)
 	{
-		if (!PG_ARGISNULL(1) && st->days->days[i].day > PG_GETARG_DATEADT(1))
+		MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+
+		if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+			elog(ERROR, "burden_state_result must return a composite type");
+		tupdesc = BlessTupleDesc(CreateTupleDescCopy(tupdesc));
+		fcinfo->flinfo->fn_extra = tupdesc;
+		MemoryContextSwitchTo(old);
+	}
+	if (has_threshold)
+		threshold = medaid_numeric_datum_to_fen(PG_GETARG_DATUM(2), "threshold", true);
+	burden_year_view(PG_GETARG_BYTEA_PP(0), &v);
+	for (int32 i = 0; i < v.ndays; i++)
+	{
+		const char *d = v.days + i * 16;
+		int32		day = get32(d);
+
+		if (!PG_ARGISNULL(1) && day > PG_GETARG_DATEADT(1))
 			break;
-		running = medaid_fen_add(running, st->days->days[i].fen);
-		settlements += st->days->days[i].n;
+		running = medaid_fen_add(running, get64(d + 8));
+		settlements += get32(d + 4);
 		if (nulls[1] && has_threshold && running > threshold)
 		{
 			nulls[1] = false;
-			values[1] = DateADTGetDatum(st->days->days[i].day);
+			values[1] = DateADTGetDatum(day);
 		}
 	}
 	values[0] = medaid_fen_to_numeric(running);
@@ -446,20 +564,35 @@ PG_FUNCTION_INFO_V1(burden_state_region);
 Datum
 burden_state_region(PG_FUNCTION_ARGS)
 {
-	BurdenYearState *st;
+	BurdenYearView v;
 	DateADT		through = PG_GETARG_DATEADT(1);
 	int32		month;
+	const char *p;
+	const char *found = NULL;
+	int32		foundlen = 0;
 
 	if (DATE_NOT_FINITE(through))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("month must be a finite date")));
 	month = day_month(through);
-	st = burden_year_read(PG_GETARG_BYTEA_PP(0), CurrentMemoryContext);
-	for (int32 i = st->nlatest - 1; i >= 0; i--)
+	burden_year_view(PG_GETARG_BYTEA_PP(0), &v);
+	p = v.latest;
+	for (int32 i = 0; i < v.nlatest; i++)
 	{
-		if (st->latest[i].month <= month)
-			PG_RETURN_TEXT_P(cstring_to_text_with_len(st->latest[i].region, st->latest[i].regionlen));
+		int32		m = get32(p);
+		int32		len = get32(p + 8);
+
+		p += 12 + len;
+		len = get32(p);
+		p += 4;
+		if (m > month)
+			break;
+		found = p;
+		foundlen = len;
+		p += len;
 	}
-	PG_RETURN_NULL();
+	if (found == NULL)
+		PG_RETURN_NULL();
+	PG_RETURN_TEXT_P(cstring_to_text_with_len(found, foundlen));
 }
