@@ -215,9 +215,26 @@ for a in count sum annual_burden; do
 	med[$a]=$(grep . "$outdir/burden_$a.times" | median)
 	rm -f "$outdir/burden_$a.times"
 done
-echo "| aggregate, grouped by person and year | median of $repeat s |"
-echo "|---|---|"
-for a in count sum annual_burden; do echo "| $a | ${med[$a]} |"; done
+# the same with parallel query off, for a like-for-like serial comparison
+declare -A ser
+for a in count sum annual_burden; do : >"$outdir/burden_$a.times"; done
+for i in $(seq 1 "$repeat"); do
+	for a in count sum annual_burden; do
+		t0=$(now)
+		q -At -c "$settings SET max_parallel_workers_per_gather = 0;" -c "${sql[$a]}" >/dev/null
+		secs "$t0" "$(now)" >>"$outdir/burden_$a.times"
+		echo >>"$outdir/burden_$a.times"
+	done
+done
+for a in count sum annual_burden; do
+	ser[$a]=$(grep . "$outdir/burden_$a.times" | median)
+	rm -f "$outdir/burden_$a.times"
+done
+echo "| aggregate, grouped by person and year | median of $repeat s, PostgreSQL's plan | parallel query off |"
+echo "|---|---|---|"
+for a in count sum annual_burden; do echo "| $a | ${med[$a]} | ${ser[$a]} |"; done
+echo
+echo "serial: annual_burden vs sum $(ratio "${ser[annual_burden]}" "${ser[sum]}")x, vs count $(ratio "${ser[annual_burden]}" "${ser[count]}")x"
 echo
 echo "annual_burden vs sum(numeric): $(ratio "${med[annual_burden]}" "${med[sum]}")x (goal <= 1.0x)"
 echo "annual_burden vs count(*):     $(ratio "${med[annual_burden]}" "${med[count]}")x (goal <= 1.3x)"
