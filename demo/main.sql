@@ -120,3 +120,4 @@ SELECT 'civil_affairs' AS dept, count(*) AS pushed FROM push_warnings('2026-11-0
 UNION ALL
 SELECT 'rural', count(*) FROM push_warnings('2026-11-01', 'rural');
 SELECT count(*) AS still_pending FROM warning_pending WHERE month = '2026-11-01';
+\i demo/participation.sql

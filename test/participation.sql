@@ -303,3 +303,10 @@ SELECT count(*) FROM medaid.participation_ledger WHERE year = 2026;
 SELECT count(*) FROM medaid.suspected_uninsured WHERE year = 2026;
 SELECT region, rate, meets_target FROM medaid.participation_rate WHERE year = 2026 AND level = 'province';
 SELECT sum(amount) FROM medaid.subsidy_funds WHERE year = 2027 AND level = 'province';
+
+-- leave an empty extension to the tests that follow
+RESET search_path;
+SET client_min_messages = warning;
+DROP EXTENSION medaid CASCADE;
+CREATE EXTENSION medaid;
+RESET client_min_messages;

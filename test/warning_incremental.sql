@@ -47,7 +47,68 @@ SELECT applied, anomalies FROM reconcile(:r);
 -- one month: its settlements (some people twice, some reversals of
 -- earlier settlements, some late settlements of two months before), then
 -- the run and the check
-CREATE TEMP TABLE months (k int, mode text, warned bigint, new_warnings bigint, continuing bigint, differences bigint);
+CREATE TEMP TABLE months (k int, mode text, warned bigint, new_warnings bigint, continuing bigint, differences bigint,
+						  reference_differences bigint);
+-- SPEC §7 in plain SQL, with none of medaid's functions: for everyone with
+-- settlements in M's year up to its last day, the region of the latest
+-- settlement (date, then settlement_id in byte order), the categories active
+-- on the last day (lowest ratio; equal ratios: the default order; none:
+-- ordinary), the threshold, the net burden and the first day the running
+-- total of the days exceeded the threshold
+CREATE FUNCTION pg_temp.reference(m date)
+	RETURNS TABLE (id_number cnid, category text, annual_burden numeric, threshold numeric,
+				   first_crossed_on date, is_new boolean, province text, region text, settlements bigint)
+	LANGUAGE sql AS $$
+	WITH b AS (SELECT m AS m_start, (m + interval '1 month')::date - 1 AS m_end,
+					  make_date(extract(year FROM m)::int, 1, 1) AS y_start),
+	s AS (SELECT s.* FROM medaid.settlement s, b WHERE s.settle_date >= b.y_start AND s.settle_date <= b.m_end),
+	latest AS (SELECT DISTINCT ON (s.id_number) s.id_number, s.region
+			   FROM s ORDER BY s.id_number, s.settle_date DESC, s.settlement_id COLLATE "C" DESC),
+	ratio(category, ratio, ord) AS (VALUES ('tekun', NULL::numeric, 1), ('dibao', NULL, 2), ('fanpin', NULL, 3),
+		('dibao_edge', 0.50, 4), ('jiance', 0.50, 5), ('zhongbing', NULL, 6)),
+	active AS (SELECT p.id_number, p.category::text AS category
+			   FROM medaid.category_period p, b
+			   WHERE p.valid_from <= b.m_end AND (p.valid_to IS NULL OR p.valid_to > b.m_end)),
+	overrides AS (SELECT t.category, t.ratio FROM medaid.threshold_ratio t),
+	eff AS (SELECT r.category, CASE WHEN o.category IS NOT NULL THEN o.ratio ELSE r.ratio END AS ratio, r.ord
+			FROM ratio r LEFT JOIN overrides o USING (category)),
+	chosen AS (
+		SELECT l.id_number, l.region,
+			   CASE WHEN NOT EXISTS (SELECT FROM active a WHERE a.id_number = l.id_number) THEN 'ordinary'
+					ELSE (SELECT e.category FROM active a JOIN eff e USING (category)
+						  WHERE a.id_number = l.id_number AND e.ratio IS NOT NULL ORDER BY e.ratio, e.ord LIMIT 1) END AS category
+		FROM latest l),
+	thresholded AS (
+		SELECT c.*, CASE WHEN c.category = 'ordinary'
+						 THEN coalesce((SELECT o.ratio FROM overrides o WHERE o.category = 'ordinary'), 1.50)
+						 ELSE (SELECT e.ratio FROM eff e WHERE e.category = c.category) END
+					* i.per_capita_income AS threshold
+		FROM chosen c, b
+		JOIN medaid.income_baseline i ON i.year = extract(year FROM b.m_start)::int - 1
+		WHERE c.category IS NOT NULL AND i.province = left(c.region, 2)),
+	days AS (SELECT s.id_number, s.settle_date, sum(s.burden) AS net, count(*) AS n FROM s GROUP BY 1, 2),
+	running AS (SELECT d.*, sum(d.net) OVER (PARTITION BY d.id_number ORDER BY d.settle_date) AS run FROM days d)
+	SELECT t.id_number, t.category, sum(r.net), t.threshold,
+		   min(r.settle_date) FILTER (WHERE r.run > t.threshold),
+		   NOT EXISTS (SELECT FROM medaid.warning w, b WHERE w.id_number = t.id_number
+					   AND w.month = (b.m_start - interval '1 month')::date AND b.m_start <> b.y_start),
+		   left(t.region, 2), t.region, sum(r.n)
+	FROM thresholded t JOIN running r USING (id_number)
+	WHERE t.threshold IS NOT NULL
+	GROUP BY t.id_number, t.category, t.threshold, t.region
+	HAVING sum(r.net) > t.threshold
+$$;
+CREATE FUNCTION pg_temp.reference_differences(m date) RETURNS bigint
+	LANGUAGE sql AS $$
+	SELECT count(*) FROM (
+		(SELECT id_number, category, annual_burden, threshold, first_crossed_on, is_new, province, region, settlements
+		 FROM medaid.warning WHERE month = m
+		 EXCEPT ALL SELECT * FROM pg_temp.reference(m))
+		UNION ALL
+		(SELECT * FROM pg_temp.reference(m)
+		 EXCEPT ALL SELECT id_number, category, annual_burden, threshold, first_crossed_on, is_new, province, region, settlements
+		 FROM medaid.warning WHERE month = m)) x
+$$;
 CREATE FUNCTION pg_temp.month(k int) RETURNS void
 	LANGUAGE plpgsql AS $$
 DECLARE
@@ -78,7 +139,7 @@ BEGIN
 	  AND NOT EXISTS (SELECT FROM medaid.settlement_key k WHERE k.settlement_id = s.settlement_id AND k.reversed_by IS NOT NULL);
 	r := medaid.run_monthly_warnings(m);
 	INSERT INTO months VALUES (k, r.mode, r.warned, r.new_warnings, r.continuing,
-							   (SELECT count(*) FROM medaid.warning_check(m)));
+							   (SELECT count(*) FROM medaid.warning_check(m)), pg_temp.reference_differences(m));
 END
 $$;
 
@@ -108,7 +169,7 @@ SELECT pg_temp.month(k) FROM generate_series(10, 12) k;
 -- the next year starts in full
 SELECT pg_temp.month(13);
 
-SELECT k, mode, warned > 0 AS some_warned, differences FROM months ORDER BY k;
+SELECT k, mode, warned > 0 AS some_warned, differences, reference_differences FROM months ORDER BY k;
 SELECT count(*) FILTER (WHERE warned > 0) AS months_with_warnings, sum(differences) AS differences,
 	   count(*) FILTER (WHERE continuing > 0) AS months_with_continuing FROM months;
 -- incremental runs computed fewer people than there were, and carried the rest
@@ -149,3 +210,5 @@ FROM people p WHERE NOT EXISTS (SELECT FROM warning w WHERE w.month = '2026-12-0
 SELECT (stored).annual_burden IS NOT NULL AS stored, (computed).annual_burden IS NOT NULL AS computed,
 	   (stored).annual_burden - (computed).annual_burden AS burden_difference
 FROM warning_check('2026-12-01') ORDER BY 1, 2;
+-- and so does the plain-SQL reference
+SELECT pg_temp.reference_differences('2026-12-01') AS reference_differences;
