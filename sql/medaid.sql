@@ -1816,20 +1816,28 @@ BEGIN
 		-- settlements dated in the month were loaded after the base run
 		-- (stamped later) or before it (their last_day is in the month or
 		-- after): both through burden_year's indexes, not the month's rows
+		-- Each state is read here once, for the region, the total and the
+		-- count up to the month's end; the first day over the threshold is
+		-- read again only for the people warned.
 		CREATE TEMP TABLE medaid_todo ON COMMIT DROP AS
-		SELECT b.id_number, b.state
+		SELECT b.id_number, medaid.burden_state_region(b.state, m_end) AS region, r.total, r.settlements
 		FROM medaid.burden_year b
+		CROSS JOIN LATERAL medaid.burden_state_result(b.state, m_end, NULL) r
 		WHERE b.year = y AND (b.changed_seq > base.watermark OR b.last_day >= m_start)
 		UNION ALL
-		SELECT b.id_number, b.state
+		SELECT b.id_number, medaid.burden_state_region(b.state, m_end), r.total, r.settlements
 		FROM (SELECT DISTINCT p.id_number FROM medaid.category_period p
 			  WHERE (p.valid_from > prev_end AND p.valid_from <= m_end)
 				 OR (p.valid_to > prev_end AND p.valid_to <= m_end)) c
 		JOIN medaid.burden_year b ON b.id_number OPERATOR(medaid.=) c.id_number AND b.year = y
+		CROSS JOIN LATERAL medaid.burden_state_result(b.state, m_end, NULL) r
 		WHERE b.changed_seq <= base.watermark AND b.last_day < m_start;
 	ELSE
 		CREATE TEMP TABLE medaid_todo ON COMMIT DROP AS
-		SELECT b.id_number, b.state FROM medaid.burden_year b WHERE b.year = y;
+		SELECT b.id_number, medaid.burden_state_region(b.state, m_end) AS region, r.total, r.settlements
+		FROM medaid.burden_year b
+		CROSS JOIN LATERAL medaid.burden_state_result(b.state, m_end, NULL) r
+		WHERE b.year = y;
 	END IF;
 	CREATE UNIQUE INDEX ON pg_temp.medaid_todo (id_number);
 	ANALYZE pg_temp.medaid_todo;
@@ -1843,11 +1851,9 @@ BEGIN
 	-- categories without a ratio: no warning.  Joined, not looked up person
 	-- by person.
 	CREATE TEMP TABLE medaid_assessed ON COMMIT DROP AS
-	WITH latest AS MATERIALIZED (
+	WITH latest AS (
 		-- the threshold's province: the latest settlement of the year so far
-		-- (materialized: the states are read here once, not carried on)
-		SELECT t.id_number, medaid.burden_state_region(t.state, m_end) AS region
-		FROM medaid_todo t
+		SELECT t.id_number, t.region FROM medaid_todo t
 	), active AS (
 		SELECT p.id_number, p.category, r.ratio
 		FROM medaid.category_period p
@@ -1887,17 +1893,19 @@ BEGIN
 	DELETE FROM medaid.warning w WHERE w.month = m_start;
 	INSERT INTO medaid.warning (month, id_number, category, annual_burden, threshold, first_crossed_on,
 								is_new, province, region, settlements)
-	SELECT m_start, g.id_number, g.category, (g.b).total, g.threshold, (g.b).first_crossed_on,
+	SELECT m_start, g.id_number, g.category, g.total, g.threshold,
+		   (SELECT (medaid.burden_state_result(s.state, m_end, g.threshold)).first_crossed_on
+			FROM medaid.burden_year s WHERE s.id_number OPERATOR(medaid.=) g.id_number AND s.year = y),
 		   m_start = make_date(y, 1, 1)
 		   OR NOT EXISTS (SELECT FROM medaid.warning p
 						  WHERE p.id_number OPERATOR(medaid.=) g.id_number AND p.month = prev_start),
-		   g.province, g.region, (g.b).settlements
+		   g.province, g.region, g.settlements
 	FROM (SELECT a.id_number, a.category, a.province, a.region, a.ratio * i.per_capita_income AS threshold,
-				 medaid.burden_state_result(t.state, m_end, a.ratio * i.per_capita_income) AS b
+				 t.total, t.settlements
 		  FROM medaid_assessed a
 		  JOIN medaid_todo t ON t.id_number OPERATOR(medaid.=) a.id_number
 		  JOIN medaid.income_baseline i ON i.province = a.province AND i.year = y - 1) g
-	WHERE (g.b).total > g.threshold;
+	WHERE g.total > g.threshold;
 
 	-- the others warned last month changed nothing: their warning goes on
 	IF incremental THEN
