@@ -1648,6 +1648,8 @@ BEGIN
 		RAISE EXCEPTION 'too many months: % to %', from_month, to_month
 			USING ERRCODE = 'invalid_parameter_value', DETAIL = 'At most 20 years at a time.';
 	END IF;
+	-- one at a time: two loads making the same month would collide (42P07)
+	PERFORM pg_advisory_xact_lock(hashtext('medaid.ensure_settlement_partitions'));
 	m := date_trunc('month', from_month)::date;
 	WHILE m <= to_month LOOP
 		part := format('settlement_y%sm%s', to_char(m, 'YYYY'), to_char(m, 'MM'));
@@ -2150,8 +2152,11 @@ BEGIN
 		  AND NOT EXISTS (SELECT FROM medaid.warning_push p
 						  WHERE p.id_number OPERATOR(medaid.=) w.id_number AND p.month = w.month AND p.dept = push_warnings.dept)
 	), pushed AS (
+		-- a push running at the same time has delivered a row already: it
+		-- is not delivered twice (and no unique violation names the person)
 		INSERT INTO medaid.warning_push (month, id_number, dept)
 		SELECT m, d.id_number, push_warnings.dept FROM due d
+		ON CONFLICT (id_number, month, dept) DO NOTHING
 		RETURNING warning_push.id_number
 	)
 	SELECT d.id_number, d.category, d.annual_burden, d.threshold, d.first_crossed_on, d.is_new, d.region
