@@ -201,35 +201,29 @@ for a in count sum annual_burden; do
 	echo '```'
 done
 echo
-declare -A med
-for a in count sum annual_burden; do : >"$outdir/burden_$a.times"; done
-for i in $(seq 1 "$repeat"); do
-	for a in count sum annual_burden; do
-		t0=$(now)
-		q -At -c "$settings" -c "${sql[$a]}" >/dev/null
-		secs "$t0" "$(now)" >>"$outdir/burden_$a.times"
-		echo >>"$outdir/burden_$a.times"
+# time_aggregates NAME EXTRA_SETTINGS: the three queries, interleaved,
+# $repeat times each; NAME[a] = the median seconds of aggregate a
+time_aggregates() {
+	local -n result=$1
+	local extra=$2 a i t0
+	for a in count sum annual_burden; do : >"$outdir/burden_$a.times"; done
+	for i in $(seq 1 "$repeat"); do
+		for a in count sum annual_burden; do
+			t0=$(now)
+			q -At -c "$settings $extra" -c "${sql[$a]}" >/dev/null
+			secs "$t0" "$(now)" >>"$outdir/burden_$a.times"
+			echo >>"$outdir/burden_$a.times"
+		done
 	done
-done
-for a in count sum annual_burden; do
-	med[$a]=$(grep . "$outdir/burden_$a.times" | median)
-	rm -f "$outdir/burden_$a.times"
-done
+	for a in count sum annual_burden; do
+		result[$a]=$(grep . "$outdir/burden_$a.times" | median)
+		rm -f "$outdir/burden_$a.times"
+	done
+}
+declare -A med ser
+time_aggregates med ""
 # the same with parallel query off, for a like-for-like serial comparison
-declare -A ser
-for a in count sum annual_burden; do : >"$outdir/burden_$a.times"; done
-for i in $(seq 1 "$repeat"); do
-	for a in count sum annual_burden; do
-		t0=$(now)
-		q -At -c "$settings SET max_parallel_workers_per_gather = 0;" -c "${sql[$a]}" >/dev/null
-		secs "$t0" "$(now)" >>"$outdir/burden_$a.times"
-		echo >>"$outdir/burden_$a.times"
-	done
-done
-for a in count sum annual_burden; do
-	ser[$a]=$(grep . "$outdir/burden_$a.times" | median)
-	rm -f "$outdir/burden_$a.times"
-done
+time_aggregates ser "SET max_parallel_workers_per_gather = 0;"
 echo "| aggregate, grouped by person and year | median of $repeat s, PostgreSQL's plan | parallel query off |"
 echo "|---|---|---|"
 for a in count sum annual_burden; do echo "| $a | ${med[$a]} | ${ser[$a]} |"; done
