@@ -2751,8 +2751,14 @@ BEGIN
 	NEW.subsidy_status := g.subsidy_status;
 	-- one subsidy per person and year: a further enrolment (in another
 	-- county, a second row) counts as enrolled and gets nothing.  Rows
-	-- earlier in the same statement are seen; two sessions at once meet
-	-- the unique index enrollment_one_subsidy instead.
+	-- earlier in the same statement are seen; a session enrolling the same
+	-- person and year at once waits here for the other to finish, then
+	-- sees its row (in READ COMMITTED), rather than meeting the unique
+	-- index enrollment_one_subsidy, whose error would name the person.
+	IF NEW.subsidy_amount > 0 THEN
+		PERFORM pg_advisory_xact_lock(hashtext('medaid.enrollment'),
+									  medaid.cnid_hash(NEW.id_number) # NEW.year);
+	END IF;
 	IF NEW.subsidy_amount > 0 AND EXISTS (
 			SELECT FROM medaid.enrollment e
 			WHERE e.id_number OPERATOR(medaid.=) NEW.id_number AND e.year = NEW.year AND e.subsidy_amount > 0) THEN
