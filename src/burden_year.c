@@ -206,195 +206,6 @@ corrupt(const char *why)
 			 errhint("medaid.rebuild_burden_state(year) makes the states again from the settlements.")));
 }
 
-static int32
-read_int32(StringInfo buf)
-{
-	if (buf->len - buf->cursor < 4)
-		corrupt("it ends early");
-	return pq_getmsgint(buf, 4);
-}
-
-/*
- * Read a stored state, checking everything: the version, that the days
- * ascend and are valid dates, that counts add up, that every month entry
- * lies in its month and months ascend, and that the bytes are all used.
- */
-static BurdenYearState *
-burden_year_read(bytea *b, MemoryContext cxt)
-{
-	StringInfoData buf;
-	BurdenYearState *st;
-	int			version;
-	int32		ndays;
-	int32		nlatest;
-	int64		counted = 0;
-	MemoryContext old;
-
-	buf.data = VARDATA_ANY(b);
-	buf.len = VARSIZE_ANY_EXHDR(b);
-	buf.maxlen = buf.len;
-	buf.cursor = 0;
-	if (buf.len < 1 + 8 + 4 + 4)
-		corrupt("it is too short");
-	version = pq_getmsgbyte(&buf);
-	if (version != BURDEN_YEAR_VERSION)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("unsupported burden state version %d", version)));
-	st = burden_year_new(cxt);
-	st->days->settlements = pq_getmsgint64(&buf);
-	ndays = read_int32(&buf);
-	if (ndays < 0 || (int64) (buf.len - buf.cursor) < (int64) ndays * 16 + 4)
-		corrupt("its days do not fit");
-	old = MemoryContextSwitchTo(cxt);
-	for (int32 i = 0; i < ndays; i++)
-	{
-		int32		day = pq_getmsgint(&buf, 4);
-		int32		n = pq_getmsgint(&buf, 4);
-		int64		fen = pq_getmsgint64(&buf);
-
-		if (n < 0 || DATE_NOT_FINITE(day) || !IS_VALID_DATE(day))
-			corrupt("a day is invalid");
-		if (i > 0 && day <= st->days->days[st->days->ndays - 1].day)
-			corrupt("its days are not in order");
-		burden_add_day(st->days, day, fen, n);
-		counted += n;
-	}
-	MemoryContextSwitchTo(old);
-	if (counted != st->days->settlements)
-		corrupt("its days do not add up to its settlements");
-	nlatest = read_int32(&buf);
-	if (nlatest < 0 || nlatest > buf.len - buf.cursor)
-		corrupt("its months do not fit");
-	for (int32 i = 0; i < nlatest; i++)
-	{
-		int32		month = read_int32(&buf);
-		int32		day = read_int32(&buf);
-		int32		idlen = read_int32(&buf);
-		const char *id;
-		int32		regionlen;
-		const char *region;
-
-		if (idlen < 0 || idlen > buf.len - buf.cursor)
-			corrupt("a settlement_id does not fit");
-		id = pq_getmsgbytes(&buf, idlen);
-		regionlen = read_int32(&buf);
-		if (regionlen < 0 || regionlen > buf.len - buf.cursor)
-			corrupt("a region does not fit");
-		region = pq_getmsgbytes(&buf, regionlen);
-		if (DATE_NOT_FINITE(day) || !IS_VALID_DATE(day) || day_month(day) != month)
-			corrupt("a month's latest settlement lies outside it");
-		if (st->nlatest > 0 && month <= st->latest[st->nlatest - 1].month)
-			corrupt("its months are not in order");
-		burden_year_add_latest(st, cxt, day, id, idlen, region, regionlen);
-	}
-	if (buf.cursor != buf.len)
-		corrupt("it has bytes left over");
-	return st;
-}
-
-PG_FUNCTION_INFO_V1(burden_state_step);
-/* Transition: (state, settle_date, burden, settlement_id, region). */
-Datum
-burden_state_step(PG_FUNCTION_ARGS)
-{
-	MemoryContext aggcxt;
-	BurdenYearState *st;
-	DateADT		d;
-	int64		fen;
-	MemoryContext old;
-
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		elog(ERROR, "burden_state_step called in non-aggregate context");
-	st = PG_ARGISNULL(0) ? burden_year_new(aggcxt) : (BurdenYearState *) PG_GETARG_POINTER(0);
-	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
-		PG_RETURN_POINTER(st);
-	d = PG_GETARG_DATEADT(1);
-	if (DATE_NOT_FINITE(d))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("settle_date must be a finite date")));
-	fen = medaid_numeric_datum_to_fen(PG_GETARG_DATUM(2), "burden", false);
-	old = MemoryContextSwitchTo(aggcxt);
-	burden_add_day(st->days, d, fen, 1);
-	MemoryContextSwitchTo(old);
-	st->days->settlements++;
-	if (!PG_ARGISNULL(3) && !PG_ARGISNULL(4))
-	{
-		text	   *id = PG_GETARG_TEXT_PP(3);
-		text	   *region = PG_GETARG_TEXT_PP(4);
-
-		burden_year_add_latest(st, aggcxt, d, VARDATA_ANY(id), VARSIZE_ANY_EXHDR(id),
-							   VARDATA_ANY(region), VARSIZE_ANY_EXHDR(region));
-	}
-	PG_RETURN_POINTER(st);
-}
-
-PG_FUNCTION_INFO_V1(burden_state_combine);
-Datum
-burden_state_combine(PG_FUNCTION_ARGS)
-{
-	MemoryContext aggcxt;
-	BurdenYearState *a;
-
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		elog(ERROR, "burden_state_combine called in non-aggregate context");
-	if (PG_ARGISNULL(1))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(PG_GETARG_POINTER(0));
-	}
-	a = PG_ARGISNULL(0) ? burden_year_new(aggcxt) : (BurdenYearState *) PG_GETARG_POINTER(0);
-	burden_year_combine_into(a, (BurdenYearState *) PG_GETARG_POINTER(1), aggcxt);
-	PG_RETURN_POINTER(a);
-}
-
-PG_FUNCTION_INFO_V1(burden_state_serialize);
-/* Serialization and the final value are the stored form. */
-Datum
-burden_state_serialize(PG_FUNCTION_ARGS)
-{
-	if (!AggCheckCallContext(fcinfo, NULL))
-		elog(ERROR, "burden_state_serialize called in non-aggregate context");
-	if (PG_ARGISNULL(0))
-		PG_RETURN_NULL();
-	PG_RETURN_BYTEA_P(burden_year_serialize((BurdenYearState *) PG_GETARG_POINTER(0)));
-}
-
-PG_FUNCTION_INFO_V1(burden_state_deserialize);
-Datum
-burden_state_deserialize(PG_FUNCTION_ARGS)
-{
-	MemoryContext aggcxt;
-
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		elog(ERROR, "burden_state_deserialize called in non-aggregate context");
-	PG_RETURN_POINTER(burden_year_read(PG_GETARG_BYTEA_PP(0), aggcxt));
-}
-
-PG_FUNCTION_INFO_V1(burden_state_merge);
-/* The state of both sets of settlements; NULL stands for none. */
-Datum
-burden_state_merge(PG_FUNCTION_ARGS)
-{
-	BurdenYearState *a;
-
-	if (PG_ARGISNULL(0) && PG_ARGISNULL(1))
-		PG_RETURN_NULL();
-	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
-	{
-		/* still checked: a merge never passes a corrupt state on */
-		bytea	   *one = PG_ARGISNULL(0) ? PG_GETARG_BYTEA_PP(1) : PG_GETARG_BYTEA_PP(0);
-
-		PG_RETURN_BYTEA_P(burden_year_serialize(burden_year_read(one, CurrentMemoryContext)));
-	}
-	a = burden_year_read(PG_GETARG_BYTEA_PP(0), CurrentMemoryContext);
-	burden_year_combine_into(a, burden_year_read(PG_GETARG_BYTEA_PP(1), CurrentMemoryContext),
-							 CurrentMemoryContext);
-	PG_RETURN_BYTEA_P(burden_year_serialize(a));
-}
-
 /*
  * A stored state read in place: readers of one value need not build the
  * state.  burden_year_view checks the whole state as burden_year_read does
@@ -500,6 +311,146 @@ burden_year_view(bytea *b, BurdenYearView *v)
 	}
 	if (p != end)
 		corrupt("it has bytes left over");
+}
+
+/*
+ * Read a stored state into an aggregate state, after burden_year_view has
+ * checked all of it.
+ */
+static BurdenYearState *
+burden_year_read(bytea *b, MemoryContext cxt)
+{
+	BurdenYearView v;
+	BurdenYearState *st;
+	const char *p;
+	MemoryContext old;
+
+	burden_year_view(b, &v);
+	st = burden_year_new(cxt);
+	st->days->settlements = get64(VARDATA_ANY(b) + 1);
+	old = MemoryContextSwitchTo(cxt);
+	for (int32 i = 0; i < v.ndays; i++)
+	{
+		const char *d = v.days + i * 16;
+
+		burden_add_day(st->days, get32(d), get64(d + 8), get32(d + 4));
+	}
+	MemoryContextSwitchTo(old);
+	p = v.latest;
+	for (int32 i = 0; i < v.nlatest; i++)
+	{
+		int32		day = get32(p + 4);
+		int32		idlen = get32(p + 8);
+		const char *id = p + 12;
+		int32		regionlen = get32(id + idlen);
+		const char *region = id + idlen + 4;
+
+		burden_year_add_latest(st, cxt, day, id, idlen, region, regionlen);
+		p = region + regionlen;
+	}
+	return st;
+}
+
+PG_FUNCTION_INFO_V1(burden_state_step);
+/* Transition: (state, settle_date, burden, settlement_id, region). */
+Datum
+burden_state_step(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt;
+	BurdenYearState *st;
+	DateADT		d;
+	int64		fen;
+	MemoryContext old;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		elog(ERROR, "burden_state_step called in non-aggregate context");
+	st = PG_ARGISNULL(0) ? burden_year_new(aggcxt) : (BurdenYearState *) PG_GETARG_POINTER(0);
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		PG_RETURN_POINTER(st);
+	d = PG_GETARG_DATEADT(1);
+	if (DATE_NOT_FINITE(d))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("settle_date must be a finite date")));
+	fen = medaid_numeric_datum_to_fen(PG_GETARG_DATUM(2), "burden", false);
+	old = MemoryContextSwitchTo(aggcxt);
+	burden_add_day(st->days, d, fen, 1);
+	MemoryContextSwitchTo(old);
+	st->days->settlements++;
+	if (!PG_ARGISNULL(3) && !PG_ARGISNULL(4))
+	{
+		text	   *id = PG_GETARG_TEXT_PP(3);
+		text	   *region = PG_GETARG_TEXT_PP(4);
+
+		burden_year_add_latest(st, aggcxt, d, VARDATA_ANY(id), VARSIZE_ANY_EXHDR(id),
+							   VARDATA_ANY(region), VARSIZE_ANY_EXHDR(region));
+	}
+	PG_RETURN_POINTER(st);
+}
+
+PG_FUNCTION_INFO_V1(burden_state_combine);
+Datum
+burden_state_combine(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt;
+	BurdenYearState *a;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		elog(ERROR, "burden_state_combine called in non-aggregate context");
+	if (PG_ARGISNULL(1))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(PG_GETARG_POINTER(0));
+	}
+	a = PG_ARGISNULL(0) ? burden_year_new(aggcxt) : (BurdenYearState *) PG_GETARG_POINTER(0);
+	burden_year_combine_into(a, (BurdenYearState *) PG_GETARG_POINTER(1), aggcxt);
+	PG_RETURN_POINTER(a);
+}
+
+PG_FUNCTION_INFO_V1(burden_state_serialize);
+/* Serialization and the final value are the stored form. */
+Datum
+burden_state_serialize(PG_FUNCTION_ARGS)
+{
+	if (!AggCheckCallContext(fcinfo, NULL))
+		elog(ERROR, "burden_state_serialize called in non-aggregate context");
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	PG_RETURN_BYTEA_P(burden_year_serialize((BurdenYearState *) PG_GETARG_POINTER(0)));
+}
+
+PG_FUNCTION_INFO_V1(burden_state_deserialize);
+Datum
+burden_state_deserialize(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		elog(ERROR, "burden_state_deserialize called in non-aggregate context");
+	PG_RETURN_POINTER(burden_year_read(PG_GETARG_BYTEA_PP(0), aggcxt));
+}
+
+PG_FUNCTION_INFO_V1(burden_state_merge);
+/* The state of both sets of settlements; NULL stands for none. */
+Datum
+burden_state_merge(PG_FUNCTION_ARGS)
+{
+	BurdenYearState *a;
+
+	if (PG_ARGISNULL(0) && PG_ARGISNULL(1))
+		PG_RETURN_NULL();
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+	{
+		/* still checked: a merge never passes a corrupt state on */
+		bytea	   *one = PG_ARGISNULL(0) ? PG_GETARG_BYTEA_PP(1) : PG_GETARG_BYTEA_PP(0);
+
+		PG_RETURN_BYTEA_P(burden_year_serialize(burden_year_read(one, CurrentMemoryContext)));
+	}
+	a = burden_year_read(PG_GETARG_BYTEA_PP(0), CurrentMemoryContext);
+	burden_year_combine_into(a, burden_year_read(PG_GETARG_BYTEA_PP(1), CurrentMemoryContext),
+							 CurrentMemoryContext);
+	PG_RETURN_BYTEA_P(burden_year_serialize(a));
 }
 
 PG_FUNCTION_INFO_V1(burden_state_result);
