@@ -12,14 +12,12 @@ Rerun with: python3 demo/make_roster.py
 """
 import csv
 import random
+
+from demo_ids import check
 import sys
 
 rng = random.Random(20261124)
-W = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 
-
-def check(body):
-    return "10X98765432"[sum(int(c) * w for c, w in zip(body, W)) % 11]
 
 
 counties = []
