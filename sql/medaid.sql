@@ -4,6 +4,197 @@
 \echo Use "CREATE EXTENSION medaid" to load this file. \quit
 
 -------------------------------------------------------------------------------
+-- Roles (SPEC §6): created once per cluster, NOLOGIN; a DBA grants them to
+-- login roles (README, "Roles").  medaid_owner owns the tables, views,
+-- sequences and SECURITY DEFINER functions, so that no definer function
+-- runs as a superuser; it is granted to no one.
+-------------------------------------------------------------------------------
+
+DO $roles$
+DECLARE
+	r record;
+	e record;
+BEGIN
+	FOR r IN
+		SELECT * FROM (VALUES
+			('medaid_owner', false, 'medaid: owns medaid''s tables, views and SECURITY DEFINER functions; granted to no one'),
+			('medaid_admin', false, 'medaid: configuration, region_access, audit log, maintenance; reads every row with full IDs'),
+			('medaid_etl', true, 'medaid: loads rosters, settlements, enrolments and city lists; runs reconcile, warnings and pushes (BYPASSRLS for COPY: act as it with SET ROLE)'),
+			('medaid_analyst', false, 'medaid: statistics through the *_masked views and the rate views, for the regions in region_access'),
+			('medaid_full_id', false, 'medaid: members see full ID numbers and names in the *_masked views'),
+			('medaid_civil_affairs', false, 'medaid: civil affairs (民政) staff: its anomaly returns, roster changes and pushed warnings, settlement summaries, for the regions in region_access'),
+			('medaid_rural', false, 'medaid: rural revitalisation (乡村振兴) staff: its anomaly returns, roster changes and pushed warnings, for the regions in region_access'),
+			('medaid_county', false, 'medaid: county medical-insurance staff: the register, settlements, warnings and enrolments of the regions in region_access; the monthly sign-off')
+		) AS v(name, bypass, note)
+	LOOP
+		SELECT * INTO e FROM pg_catalog.pg_roles x WHERE x.rolname OPERATOR(pg_catalog.=) r.name;
+		IF NOT FOUND THEN
+			EXECUTE pg_catalog.format('CREATE ROLE %I NOLOGIN %s', r.name,
+									  CASE WHEN r.bypass THEN 'BYPASSRLS' ELSE 'NOBYPASSRLS' END);
+		ELSIF e.rolsuper OR e.rolcanlogin OR e.rolbypassrls OPERATOR(pg_catalog.<>) r.bypass
+			  OR (r.name OPERATOR(pg_catalog.=) 'medaid_owner'
+				  AND EXISTS (SELECT FROM pg_catalog.pg_auth_members m WHERE m.roleid OPERATOR(pg_catalog.=) e.oid)) THEN
+			RAISE EXCEPTION 'role % exists with other attributes than medaid needs', r.name
+				USING ERRCODE = 'duplicate_object',
+					  DETAIL = 'medaid''s roles are NOLOGIN, not superuser; only medaid_etl has BYPASSRLS; medaid_owner has no members.',
+					  HINT = 'Drop or fix the role, then CREATE EXTENSION medaid again.';
+		END IF;
+		EXECUTE pg_catalog.format('COMMENT ON ROLE %I IS %L', r.name, r.note);
+	END LOOP;
+	IF NOT pg_catalog.pg_has_role('medaid_admin', 'medaid_full_id', 'MEMBER') THEN
+		GRANT medaid_full_id TO medaid_admin;
+	END IF;
+END
+$roles$;
+
+-------------------------------------------------------------------------------
+-- Who may see which regions, and the audit log (SPEC §6)
+-------------------------------------------------------------------------------
+
+CREATE TABLE medaid.region_access (
+	role name NOT NULL,
+	region_prefix text NOT NULL CHECK (region_prefix ~ '^([0-9]{2}|[0-9]{4}|[0-9]{6})$'),
+	granted_by name NOT NULL DEFAULT SESSION_USER,
+	granted_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	PRIMARY KEY (role, region_prefix)
+);
+SELECT pg_catalog.pg_extension_config_dump('medaid.region_access', '');
+COMMENT ON TABLE medaid.region_access IS
+'which regions each role may see (configuration kept by pg_dump, kept by medaid_admin): a login or group role and a province (37), city (3701) or county (370102) prefix; members of the role see the people and rows of those regions';
+COMMENT ON COLUMN medaid.region_access.role IS 'a role name (a login, or a group whose members all get the regions); a name that is no role gives nothing';
+COMMENT ON COLUMN medaid.region_access.region_prefix IS 'a province (2 digits), city (4) or county (6) code';
+COMMENT ON COLUMN medaid.region_access.granted_by IS 'who added the row';
+COMMENT ON COLUMN medaid.region_access.granted_at IS 'when';
+
+CREATE FUNCTION medaid.caller() RETURNS name
+	LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
+	AS $$ SELECT COALESCE(NULLIF(current_setting('role'), 'none'), SESSION_USER)::name $$;
+COMMENT ON FUNCTION medaid.caller() IS
+'the role the session acts as (SET ROLE, else the login): who called, also inside medaid''s SECURITY DEFINER functions, where current_user is medaid_owner';
+
+CREATE FUNCTION medaid.region_patterns(who name) RETURNS text[]
+	LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+	AS $$
+	SELECT CASE
+		WHEN who IS NULL OR NOT pg_has_role(SESSION_USER, who, 'MEMBER') THEN '{}'::text[]
+		WHEN pg_has_role(who, 'medaid_admin', 'USAGE') THEN ARRAY['%']
+		ELSE COALESCE((SELECT array_agg(DISTINCT a.region_prefix || '%' ORDER BY a.region_prefix || '%')
+					   FROM medaid.region_access a JOIN pg_roles r ON r.rolname = a.role
+					   WHERE pg_has_role(who, r.oid, 'USAGE')), '{}'::text[])
+	END
+$$;
+COMMENT ON FUNCTION medaid.region_patterns(name) IS
+'the LIKE patterns of the regions a role may see (region_access, through its memberships; every region for medaid_admin and superusers; none for a role the session is not a member of): what the row-level security policies and the regional views filter by';
+
+CREATE SEQUENCE medaid.audit_log_id_seq;
+COMMENT ON SEQUENCE medaid.audit_log_id_seq IS 'audit log ids';
+CREATE TABLE medaid.audit_log (
+	audit_id bigint PRIMARY KEY DEFAULT pg_catalog.nextval('medaid.audit_log_id_seq'),
+	at timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
+	login name NOT NULL DEFAULT SESSION_USER,
+	acting_role name NOT NULL DEFAULT medaid.caller(),
+	client_addr inet DEFAULT pg_catalog.inet_client_addr(),
+	application_name text DEFAULT pg_catalog.current_setting('application_name'),
+	action text NOT NULL CHECK (action IN ('open_batch', 'reconcile', 'anomaly_return', 'warning_run', 'warning_push',
+										   'review_signoff', 'settlement_load', 'settlement_insert', 'partition_create',
+										   'burden_rebuild', 'settlement_summary', 'access_change', 'config_change',
+										   'audit_purge')),
+	batch_id bigint,
+	load_id bigint,
+	run_id bigint,
+	month date,
+	dept text,
+	region text,
+	counts jsonb NOT NULL DEFAULT '{}',
+	detail jsonb
+);
+CREATE INDEX audit_log_action_at ON medaid.audit_log (action, at);
+SELECT pg_catalog.pg_extension_config_dump('medaid.audit_log', '');
+SELECT pg_catalog.pg_extension_config_dump('medaid.audit_log_id_seq', '');
+COMMENT ON TABLE medaid.audit_log IS
+'who did what, when, to what, with what counts: every reconciliation, anomaly return, warning run, push, review sign-off, settlement load, settlement summary, access and configuration change (committed work only; never a full ID); only medaid_admin may read it or delete old rows, nobody may change a row';
+COMMENT ON COLUMN medaid.audit_log.audit_id IS 'the entry';
+COMMENT ON COLUMN medaid.audit_log.at IS 'when (clock time)';
+COMMENT ON COLUMN medaid.audit_log.login IS 'the session''s login role';
+COMMENT ON COLUMN medaid.audit_log.acting_role IS 'the role it acted as (SET ROLE), else the login';
+COMMENT ON COLUMN medaid.audit_log.client_addr IS 'the client''s address; NULL over a Unix socket';
+COMMENT ON COLUMN medaid.audit_log.application_name IS 'the client''s application_name';
+COMMENT ON COLUMN medaid.audit_log.action IS 'what was done: open_batch, reconcile, anomaly_return, warning_run, warning_push, review_signoff, settlement_load, settlement_insert, partition_create, burden_rebuild, settlement_summary, access_change, config_change, audit_purge';
+COMMENT ON COLUMN medaid.audit_log.batch_id IS 'the roster batch, for open_batch, reconcile, anomaly_return';
+COMMENT ON COLUMN medaid.audit_log.load_id IS 'the settlement load, for settlement_load';
+COMMENT ON COLUMN medaid.audit_log.run_id IS 'the warning run, for warning_run';
+COMMENT ON COLUMN medaid.audit_log.month IS 'the month concerned';
+COMMENT ON COLUMN medaid.audit_log.dept IS 'the department concerned';
+COMMENT ON COLUMN medaid.audit_log.region IS 'the region concerned (review_signoff)';
+COMMENT ON COLUMN medaid.audit_log.counts IS 'the counts of the action, e.g. {"applied": 10, "anomalies": 2}';
+COMMENT ON COLUMN medaid.audit_log.detail IS 'anything else: the table and operation of a configuration change, the masked ID of a settlement summary';
+
+CREATE FUNCTION medaid.audit_log_guard() RETURNS trigger
+	LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+	AS $$
+BEGIN
+	IF TG_OP = 'UPDATE' THEN
+		RAISE EXCEPTION 'the audit log cannot be changed'
+			USING ERRCODE = 'insufficient_privilege',
+				  DETAIL = 'Audit entries are written by medaid''s functions and never updated.';
+	END IF;
+	IF NOT pg_has_role(current_user, 'medaid_admin', 'USAGE') THEN
+		RAISE EXCEPTION 'only medaid_admin may delete audit entries'
+			USING ERRCODE = 'insufficient_privilege',
+				  DETAIL = format('Role %s is not a member of medaid_admin.', current_user),
+				  HINT = 'Old entries are deleted by an administrator, per the retention policy; the deletion is itself audited.';
+	END IF;
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION medaid.audit_log_guard() IS
+'statement trigger on audit_log: refuses every UPDATE, and DELETE or TRUNCATE by anyone but medaid_admin (medaid''s own functions, which run as medaid_owner, cannot erase it)';
+CREATE TRIGGER audit_log_guard BEFORE UPDATE OR DELETE OR TRUNCATE ON medaid.audit_log
+	FOR EACH STATEMENT EXECUTE FUNCTION medaid.audit_log_guard();
+
+CREATE FUNCTION medaid.audit_log_purged() RETURNS trigger
+	LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+	AS $$
+BEGIN
+	IF TG_OP = 'TRUNCATE' THEN
+		INSERT INTO medaid.audit_log (action, detail) VALUES ('audit_purge', '{"truncate": true}');
+	ELSE
+		INSERT INTO medaid.audit_log (action, counts, detail)
+		SELECT 'audit_purge', jsonb_build_object('deleted', count(*)),
+			   jsonb_build_object('first_at', min(o.at), 'last_at', max(o.at))
+		FROM old_rows o;
+	END IF;
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION medaid.audit_log_purged() IS 'statement trigger on audit_log: records each deletion of old entries (how many, their span)';
+CREATE TRIGGER audit_log_purged AFTER DELETE ON medaid.audit_log
+	REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION medaid.audit_log_purged();
+CREATE TRIGGER audit_log_truncated AFTER TRUNCATE ON medaid.audit_log
+	FOR EACH STATEMENT EXECUTE FUNCTION medaid.audit_log_purged();
+
+-- configuration and access changes: which table, which operation, by whom
+-- (pg_restore, a superuser's session named so, restores them unaudited)
+CREATE FUNCTION medaid.audit_config_change() RETURNS trigger
+	LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+	AS $$
+BEGIN
+	IF current_setting('application_name') = 'pg_restore'
+	   AND (SELECT r.rolsuper FROM pg_roles r WHERE r.rolname = SESSION_USER) THEN
+		RETURN NULL;
+	END IF;
+	INSERT INTO medaid.audit_log (action, detail)
+	VALUES (CASE WHEN TG_TABLE_NAME = 'region_access' THEN 'access_change' ELSE 'config_change' END,
+			jsonb_build_object('table', TG_TABLE_NAME, 'operation', TG_OP));
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION medaid.audit_config_change() IS
+'statement trigger on region_access and the configuration tables: records who changed which table how (access_change, config_change)';
+CREATE TRIGGER audit_access_change AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON medaid.region_access
+	FOR EACH STATEMENT EXECUTE FUNCTION medaid.audit_config_change();
+
+-------------------------------------------------------------------------------
 -- Identity numbers: the cnid type (GB 11643-1999)
 -------------------------------------------------------------------------------
 
@@ -461,7 +652,7 @@ CREATE TABLE medaid.batch (
 	period date NOT NULL CHECK (period OPERATOR(pg_catalog.=) pg_catalog.date_trunc('month', period)::date),
 	mode text NOT NULL CHECK (mode IN ('delta', 'snapshot')),
 	opened_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
-	opened_by name NOT NULL DEFAULT CURRENT_USER,
+	opened_by name NOT NULL DEFAULT SESSION_USER,
 	reconciled_at timestamptz,
 	reconciled_by name,
 	rows_staged bigint,
@@ -739,7 +930,7 @@ COMMENT ON COLUMN medaid.anomaly_queue.closed_by_batch_id IS 'the correcting bat
 COMMENT ON COLUMN medaid.anomaly_queue.closed_by_row_no IS 'the correcting row';
 
 CREATE FUNCTION medaid.open_batch(dept text, period date, mode text) RETURNS bigint
-	LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp
+	LANGUAGE plpgsql SECURITY DEFINER VOLATILE SET search_path = pg_catalog, pg_temp
 	AS $$
 DECLARE
 	id bigint;
@@ -762,6 +953,8 @@ BEGIN
 	INSERT INTO medaid.batch (dept, period, mode)
 	VALUES (dept, date_trunc('month', period)::date, mode)
 	RETURNING batch_id INTO id;
+	INSERT INTO medaid.audit_log (action, batch_id, month, dept, detail)
+	VALUES ('open_batch', id, date_trunc('month', period)::date, dept, jsonb_build_object('mode', mode));
 	RETURN id;
 END
 $$;
@@ -771,7 +964,7 @@ COMMENT ON FUNCTION medaid.open_batch(text, date, text) IS
 CREATE FUNCTION medaid.reconcile(batch_id bigint,
 		OUT applied bigint, OUT duplicates bigint, OUT anomalies bigint,
 		OUT exits bigint, OUT rows_staged bigint, OUT already_reconciled boolean)
-	LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp SET jit = off
+	LANGUAGE plpgsql SECURITY DEFINER VOLATILE SET search_path = pg_catalog, pg_temp SET jit = off
 	AS $$
 #variable_conflict use_column
 DECLARE
@@ -1067,6 +1260,15 @@ BEGIN
 		applied = reconcile.applied, duplicates = reconcile.duplicates,
 		anomalies = reconcile.anomalies, exits = reconcile.exits
 	WHERE x.batch_id = b.batch_id;
+	INSERT INTO medaid.audit_log (action, batch_id, month, dept, counts)
+	VALUES ('reconcile', b.batch_id, b.period, b.dept,
+			jsonb_build_object('rows_staged', reconcile.rows_staged, 'applied', reconcile.applied,
+							   'duplicates', reconcile.duplicates, 'anomalies', reconcile.anomalies,
+							   'exits', reconcile.exits)),
+		   ('anomaly_return', b.batch_id, b.period, b.dept,
+			jsonb_build_object('returned', reconcile.anomalies,
+							   'closed', (SELECT count(*) FROM medaid.anomaly_return a
+										  WHERE a.closed_by_batch_id = b.batch_id)));
 	DROP TABLE pg_temp.medaid_judged;
 	already_reconciled := false;
 END
@@ -1138,7 +1340,7 @@ COMMENT ON COLUMN medaid.monthly_review.reviewed_by IS 'who signed off';
 COMMENT ON COLUMN medaid.monthly_review.reviewed_at IS 'when';
 COMMENT ON COLUMN medaid.monthly_review.note IS 'the reviewer''s note';
 
-CREATE VIEW medaid.review_status AS
+CREATE VIEW medaid.review_status WITH (security_barrier = true) AS
 	SELECT c.region, c.month, c.adds, c.exits, c.changes,
 		   (c.month + interval '1 month' + interval '9 days')::date AS due_on,
 		   r.reviewed_at, r.reviewed_by,
@@ -1149,9 +1351,10 @@ CREATE VIEW medaid.review_status AS
 				 count(*) FILTER (WHERE ch.change = 'change') AS changes
 		  FROM medaid.roster_change ch JOIN medaid.batch b ON b.batch_id = ch.batch_id
 		  GROUP BY ch.region, b.period) c
-	LEFT JOIN medaid.monthly_review r ON r.region = c.region AND r.month = c.month;
+	LEFT JOIN medaid.monthly_review r ON r.region = c.region AND r.month = c.month
+	WHERE c.region LIKE ANY ((SELECT medaid.region_patterns(CURRENT_USER))::text[]);
 COMMENT ON VIEW medaid.review_status IS
-'per county and month: the adds, exits and changes reconciliation made, the review due before the 10th of the next month, whether it was done, and which counties are overdue';
+'per county and month: the adds, exits and changes reconciliation made, the review due before the 10th of the next month, whether it was done, and which counties are overdue (the counties of the caller''s regions)';
 COMMENT ON COLUMN medaid.review_status.region IS 'the county';
 COMMENT ON COLUMN medaid.review_status.month IS 'the month of the batches (first day)';
 COMMENT ON COLUMN medaid.review_status.adds IS 'categories started';
@@ -1164,7 +1367,7 @@ COMMENT ON COLUMN medaid.review_status.overdue IS 'not signed off and the 10th h
 
 CREATE FUNCTION medaid.mark_reviewed(region text, month date, note text DEFAULT NULL)
 	RETURNS medaid.monthly_review
-	LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp
+	LANGUAGE plpgsql SECURITY DEFINER VOLATILE SET search_path = pg_catalog, pg_temp
 	AS $$
 #variable_conflict use_column
 DECLARE
@@ -1178,11 +1381,21 @@ BEGIN
 		RAISE EXCEPTION 'invalid month: %', coalesce(month::text, 'NULL')
 			USING ERRCODE = 'invalid_parameter_value', DETAIL = 'Give any day of the month reviewed.';
 	END IF;
+	-- a county signs off its own regions only (region_access)
+	IF NOT mark_reviewed.region LIKE ANY (medaid.region_patterns(medaid.caller())) THEN
+		RAISE EXCEPTION 'permission denied to sign off region %', mark_reviewed.region
+			USING ERRCODE = 'insufficient_privilege',
+				  DETAIL = format('Role %s is not mapped to region %s in medaid.region_access.', medaid.caller(), mark_reviewed.region),
+				  HINT = 'An administrator maps roles to regions in medaid.region_access.';
+	END IF;
 	INSERT INTO medaid.monthly_review AS m (region, month, note)
 	VALUES (mark_reviewed.region, date_trunc('month', mark_reviewed.month)::date, mark_reviewed.note)
 	ON CONFLICT (region, month) DO UPDATE
 		SET reviewed_by = SESSION_USER, reviewed_at = now(), note = EXCLUDED.note
 	RETURNING m.* INTO result;
+	INSERT INTO medaid.audit_log (action, month, region, detail)
+	VALUES ('review_signoff', result.month, result.region,
+			CASE WHEN result.note IS NOT NULL THEN jsonb_build_object('note', result.note) END);
 	RETURN result;
 END
 $$;
@@ -1498,7 +1711,7 @@ CREATE TRIGGER category_period_mark_changed_delete AFTER DELETE ON medaid.catego
 	REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION medaid.category_period_mark_changed();
 
 CREATE FUNCTION medaid.settlement_accept() RETURNS trigger
-	LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+	LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 	AS $$
 DECLARE
 	bad record;
@@ -1587,6 +1800,10 @@ BEGIN
 	ON CONFLICT (id_number, year) DO UPDATE
 		SET state = medaid.burden_state_merge(b.state, excluded.state),
 			last_day = greatest(b.last_day, excluded.last_day), changed_seq = excluded.changed_seq;
+	INSERT INTO medaid.audit_log (action, counts, detail)
+	SELECT 'settlement_insert', jsonb_build_object('rows', count(*), 'reversals', count(x.reverses)),
+		   jsonb_build_object('first_date', min(x.settle_date), 'last_date', max(x.settle_date))
+	FROM new_rows x;
 	RETURN NULL;
 END
 $$;
@@ -1633,7 +1850,7 @@ CREATE TRIGGER settlement_partition_guard BEFORE INSERT ON medaid.settlement_def
 	FOR EACH STATEMENT EXECUTE FUNCTION medaid.settlement_partition_guard();
 
 CREATE FUNCTION medaid.ensure_settlement_partitions(from_month date, to_month date) RETURNS integer
-	LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp
+	LANGUAGE plpgsql SECURITY DEFINER VOLATILE SET search_path = pg_catalog, pg_temp
 	AS $$
 DECLARE
 	m date;
@@ -1672,6 +1889,11 @@ BEGIN
 		END IF;
 		m := (m + interval '1 month')::date;
 	END LOOP;
+	IF made > 0 THEN
+		INSERT INTO medaid.audit_log (action, month, counts, detail)
+		VALUES ('partition_create', date_trunc('month', from_month)::date, jsonb_build_object('made', made),
+				jsonb_build_object('to_month', date_trunc('month', to_month)::date));
+	END IF;
 	RETURN made;
 END
 $$;
@@ -1756,7 +1978,7 @@ COMMENT ON FUNCTION medaid.warning_config_digest(integer) IS
 CREATE FUNCTION medaid.run_monthly_warnings(month date,
 		OUT month_computed date, OUT people_assessed bigint, OUT warned bigint,
 		OUT new_warnings bigint, OUT continuing bigint, OUT mode text)
-	LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp SET jit = off
+	LANGUAGE plpgsql SECURITY DEFINER VOLATILE SET search_path = pg_catalog, pg_temp SET jit = off
 	AS $$
 #variable_conflict use_column
 DECLARE
@@ -1772,6 +1994,7 @@ DECLARE
 	base_run_id bigint;
 	carried bigint := 0;
 	missing record;
+	this_run bigint;
 BEGIN
 	IF run_monthly_warnings.month IS NULL OR NOT isfinite(run_monthly_warnings.month) THEN
 		RAISE EXCEPTION 'invalid month: %', coalesce(run_monthly_warnings.month::text, 'NULL')
@@ -1930,7 +2153,12 @@ BEGIN
 									continuing, carried, watermark, config_digest)
 	VALUES (m_start, mode, base_run_id, people_assessed, warned,
 			new_warnings, continuing, carried,
-			CASE WHEN current_setting('transaction_isolation') = 'read committed' THEN stamp END, digest);
+			CASE WHEN current_setting('transaction_isolation') = 'read committed' THEN stamp END, digest)
+	RETURNING run_id INTO this_run;
+	INSERT INTO medaid.audit_log (action, run_id, month, counts)
+	VALUES ('warning_run', this_run, m_start,
+			jsonb_build_object('mode', mode, 'people_assessed', people_assessed, 'warned', warned,
+							   'new', new_warnings, 'continuing', continuing, 'carried', carried));
 	month_computed := m_start;
 	DROP TABLE pg_temp.medaid_assessed;
 	DROP TABLE pg_temp.medaid_todo;
@@ -1940,7 +2168,7 @@ COMMENT ON FUNCTION medaid.run_monthly_warnings(date) IS
 'compute month M''s warnings (SPEC §7): replaces the month''s rows of warning, records the run; idempotent. When the previous month of the year ran with the same configuration it computes only the people changed since, from their burden states, and carries the other warnings on; otherwise everyone. Either way the result is the same as computing everyone from the settlements (warning_check compares)';
 
 CREATE FUNCTION medaid.rebuild_burden_state(year integer) RETURNS bigint
-	LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp
+	LANGUAGE plpgsql SECURITY DEFINER VOLATILE SET search_path = pg_catalog, pg_temp
 	AS $$
 DECLARE
 	s bigint;
@@ -1962,6 +2190,8 @@ BEGIN
 	  AND x.settle_date < make_date(rebuild_burden_state.year + 1, 1, 1)
 	GROUP BY x.id_number;
 	GET DIAGNOSTICS n = ROW_COUNT;
+	INSERT INTO medaid.audit_log (action, counts, detail)
+	VALUES ('burden_rebuild', jsonb_build_object('people', n), jsonb_build_object('year', rebuild_burden_state.year));
 	RETURN n;
 END
 $$;
@@ -2094,6 +2324,7 @@ CREATE TABLE medaid.warning_push (
 	dept text NOT NULL CHECK (dept IN ('civil_affairs', 'rural')),
 	pushed_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
 	pushed_by name NOT NULL DEFAULT SESSION_USER,
+	region text,
 	PRIMARY KEY (id_number, month, dept)
 );
 SELECT pg_catalog.pg_extension_config_dump('medaid.warning_push', '');
@@ -2103,6 +2334,7 @@ COMMENT ON COLUMN medaid.warning_push.id_number IS 'the person';
 COMMENT ON COLUMN medaid.warning_push.dept IS 'the department it went to';
 COMMENT ON COLUMN medaid.warning_push.pushed_at IS 'when';
 COMMENT ON COLUMN medaid.warning_push.pushed_by IS 'who';
+COMMENT ON COLUMN medaid.warning_push.region IS 'the person''s region in the register when pushed, else the warning''s (insured place): the department''s staff of that region see the push and its warning (row-level security)';
 
 CREATE VIEW medaid.warning_pending AS
 	SELECT w.month, d.dept, medaid.cnid_mask(w.id_number) AS id_masked, w.category, w.annual_burden,
@@ -2127,11 +2359,12 @@ COMMENT ON COLUMN medaid.warning_pending.region IS 'the insured place';
 CREATE FUNCTION medaid.push_warnings(month date, dept text)
 	RETURNS TABLE (id_number medaid.cnid, category text, annual_burden numeric, threshold numeric,
 				   first_crossed_on date, is_new boolean, region text)
-	LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp
+	LANGUAGE plpgsql SECURITY DEFINER VOLATILE SET search_path = pg_catalog, pg_temp
 	AS $$
 #variable_conflict use_column
 DECLARE
 	m date;
+	n bigint;
 BEGIN
 	IF push_warnings.dept IS NULL OR push_warnings.dept NOT IN ('civil_affairs', 'rural') THEN
 		RAISE EXCEPTION 'invalid department: %', coalesce(quote_literal(push_warnings.dept), 'NULL')
@@ -2154,14 +2387,19 @@ BEGIN
 	), pushed AS (
 		-- a push running at the same time has delivered a row already: it
 		-- is not delivered twice (and no unique violation names the person)
-		INSERT INTO medaid.warning_push (month, id_number, dept)
-		SELECT m, d.id_number, push_warnings.dept FROM due d
+		INSERT INTO medaid.warning_push (month, id_number, dept, region)
+		SELECT m, d.id_number, push_warnings.dept,
+			   COALESCE((SELECT pe.region FROM medaid.person pe WHERE pe.id_number OPERATOR(medaid.=) d.id_number), d.region)
+		FROM due d
 		ON CONFLICT (id_number, month, dept) DO NOTHING
 		RETURNING warning_push.id_number
 	)
 	SELECT d.id_number, d.category, d.annual_burden, d.threshold, d.first_crossed_on, d.is_new, d.region
 	FROM due d JOIN pushed p ON p.id_number OPERATOR(medaid.=) d.id_number
 	ORDER BY d.region, d.annual_burden DESC;
+	GET DIAGNOSTICS n = ROW_COUNT;
+	INSERT INTO medaid.audit_log (action, month, dept, counts)
+	VALUES ('warning_push', m, push_warnings.dept, jsonb_build_object('pushed', n));
 END
 $$;
 COMMENT ON FUNCTION medaid.push_warnings(date, text) IS
@@ -2238,20 +2476,38 @@ CREATE FUNCTION medaid.settlement_summary(id medaid.cnid, from_date date DEFAULT
 		OUT from_on date, OUT to_on date, OUT settlements bigint, OUT total numeric, OUT fund_paid numeric,
 		OUT critical_paid numeric, OUT assistance_paid numeric, OUT burden numeric,
 		OUT first_settled_on date, OUT last_settled_on date)
-	LANGUAGE sql STABLE PARALLEL SAFE
+	LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 	AS $$
-	SELECT r.f, r.t, pg_catalog.count(s.settlement_id), COALESCE(pg_catalog.sum(s.total), 0),
-		   COALESCE(pg_catalog.sum(s.fund_paid), 0), COALESCE(pg_catalog.sum(s.critical_paid), 0),
-		   COALESCE(pg_catalog.sum(s.assistance_paid), 0), COALESCE(pg_catalog.sum(s.burden), 0),
-		   pg_catalog.min(s.settle_date), pg_catalog.max(s.settle_date)
-	FROM (SELECT COALESCE(from_date, (COALESCE(to_date, CURRENT_DATE) OPERATOR(pg_catalog.-) interval '1 year')::date OPERATOR(pg_catalog.+) 1) AS f,
-				 COALESCE(to_date, CURRENT_DATE) AS t) r
-	LEFT JOIN medaid.settlement s ON s.id_number OPERATOR(medaid.=) id
-		 AND s.settle_date OPERATOR(pg_catalog.>=) r.f AND s.settle_date OPERATOR(pg_catalog.<=) r.t
-	GROUP BY r.f, r.t
+#variable_conflict use_column
+DECLARE
+	pats text[] := medaid.region_patterns(medaid.caller());
+	registered boolean;
+BEGIN
+	from_on := COALESCE(from_date, (COALESCE(to_date, CURRENT_DATE) - interval '1 year')::date + 1);
+	to_on := COALESCE(to_date, CURRENT_DATE);
+	-- a person registered in the caller's regions: every settlement;
+	-- anyone else (an applicant, 33号 §四): those settled in them
+	registered := EXISTS (SELECT FROM medaid.person p
+						  WHERE p.id_number OPERATOR(medaid.=) settlement_summary.id AND p.region LIKE ANY (pats));
+	SELECT count(s.settlement_id), COALESCE(sum(s.total), 0), COALESCE(sum(s.fund_paid), 0),
+		   COALESCE(sum(s.critical_paid), 0), COALESCE(sum(s.assistance_paid), 0), COALESCE(sum(s.burden), 0),
+		   min(s.settle_date), max(s.settle_date)
+	INTO settlement_summary.settlements, settlement_summary.total, settlement_summary.fund_paid,
+		 settlement_summary.critical_paid, settlement_summary.assistance_paid, settlement_summary.burden,
+		 settlement_summary.first_settled_on, settlement_summary.last_settled_on
+	FROM medaid.settlement s
+	WHERE s.id_number OPERATOR(medaid.=) settlement_summary.id
+	  AND s.settle_date >= settlement_summary.from_on AND s.settle_date <= settlement_summary.to_on
+	  AND (registered OR s.region LIKE ANY (pats));
+	-- settlement data given to civil affairs is recorded (never the full ID)
+	INSERT INTO medaid.audit_log (action, counts, detail)
+	VALUES ('settlement_summary', jsonb_build_object('settlements', settlement_summary.settlements),
+			jsonb_build_object('id_masked', medaid.cnid_mask(settlement_summary.id),
+							   'from', settlement_summary.from_on, 'to', settlement_summary.to_on));
+END
 $$;
 COMMENT ON FUNCTION medaid.settlement_summary(medaid.cnid, date, date) IS
-'a person''s settlements and totals over a date range (both ends included), the 12 months up to today by default: what civil affairs asks for to decide 因病致贫重病患者 status (33号 §四)';
+'a person''s settlements and totals over a date range (both ends included), the 12 months up to today by default: what civil affairs asks for to decide 因病致贫重病患者 status (33号 §四); counts only settlements the caller''s regions may see (all of a person registered in them, otherwise those settled in them); every call is audited';
 
 -- The staging path for settlement files: every row judged, the good ones
 -- loaded, the bad ones reported one by one (the whole file is never refused)
@@ -2317,13 +2573,13 @@ COMMENT ON COLUMN medaid.settlement_rejected.reason IS 'missing_settlement_id, i
 COMMENT ON COLUMN medaid.settlement_rejected.id_masked IS 'the ID number as sent, masked';
 
 CREATE FUNCTION medaid.open_settlement_load() RETURNS bigint
-	LANGUAGE sql VOLATILE
+	LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 	AS $$ INSERT INTO medaid.settlement_load DEFAULT VALUES RETURNING load_id $$;
 COMMENT ON FUNCTION medaid.open_settlement_load() IS 'open a settlement load: returns its load_id for settlement_staging';
 
 CREATE FUNCTION medaid.load_settlements(load_id bigint,
 		OUT rows_staged bigint, OUT accepted bigint, OUT rejected bigint)
-	LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp SET jit = off
+	LANGUAGE plpgsql SECURITY DEFINER VOLATILE SET search_path = pg_catalog, pg_temp SET jit = off
 	AS $$
 #variable_conflict use_column
 DECLARE
@@ -2442,6 +2698,10 @@ BEGIN
 	UPDATE medaid.settlement_load x SET loaded_at = now(), rows_staged = load_settlements.rows_staged,
 		accepted = load_settlements.accepted, rejected = load_settlements.rejected
 	WHERE x.load_id = l.load_id;
+	INSERT INTO medaid.audit_log (action, load_id, counts)
+	VALUES ('settlement_load', l.load_id,
+			jsonb_build_object('rows_staged', load_settlements.rows_staged, 'accepted', load_settlements.accepted,
+							   'rejected', load_settlements.rejected));
 	DROP TABLE pg_temp.medaid_settlement_rows;
 END
 $$;
@@ -2904,7 +3164,7 @@ COMMENT ON COLUMN medaid.suspected_uninsured.held_at_year_end IS 'whether a cate
 
 -- Rates per county (the roster region), rolled up by code prefix to the
 -- city (4 digits) and the province (2 digits).
-CREATE VIEW medaid.participation_rate AS
+CREATE VIEW medaid.participation_rate WITH (security_barrier = true) AS
 	SELECT c.year, c.region, c.recipients, c.enrolled,
 		   c.enrolled::numeric / c.recipients AS rate,
 		   100 * c.enrolled >= 99 * c.recipients AS meets_target,
@@ -2915,9 +3175,10 @@ CREATE VIEW medaid.participation_rate AS
 		  CROSS JOIN LATERAL (VALUES ('county', l.region), ('city', left(l.region, 4)),
 									 ('province', left(l.region, 2))) AS v(level, code)
 		  GROUP BY l.year, v.level, v.code) c
-	LEFT JOIN medaid.region n ON n.code = rpad(c.region, 6, '0');
+	LEFT JOIN medaid.region n ON n.code = rpad(c.region, 6, '0')
+	WHERE c.region LIKE ANY ((SELECT medaid.region_patterns(CURRENT_USER))::text[]);
 COMMENT ON VIEW medaid.participation_rate IS
-'the participation rate per region and year (20号 §一: 参保率稳定在99%以上): recipients by the region of their latest applied roster row, those enrolled for the year wherever they enrolled; per county, city (4-digit prefix) and province (2-digit prefix); regions below 99 % flagged';
+'the participation rate per region and year (20号 §一: 参保率稳定在99%以上): recipients by the region of their latest applied roster row, those enrolled for the year wherever they enrolled; per county, city (4-digit prefix) and province (2-digit prefix); regions below 99 % flagged; the rows of the caller''s regions (a county sees its own row, a city its row and its counties'')';
 COMMENT ON COLUMN medaid.participation_rate.year IS 'the year';
 COMMENT ON COLUMN medaid.participation_rate.region IS 'a county (370102), city (3701) or province (37) code';
 COMMENT ON COLUMN medaid.participation_rate.recipients IS 'recipients of the year in the region';
@@ -2930,19 +3191,406 @@ COMMENT ON COLUMN medaid.participation_rate.region_name IS 'the name from medaid
 
 -- Subsidy funds (20号 §一: 资助参保资金足额拨付到位) by the region that grants
 -- them (the insured place), year and subsidy category.
-CREATE VIEW medaid.subsidy_funds AS
+CREATE VIEW medaid.subsidy_funds WITH (security_barrier = true) AS
 	SELECT e.year, v.code AS region, v.level, e.subsidy_category AS category,
 		   count(*) AS enrollments, sum(e.subsidy_amount) AS amount
 	FROM medaid.enrollment e
 	CROSS JOIN LATERAL (VALUES ('county', e.region), ('city', left(e.region, 4)),
 							   ('province', left(e.region, 2))) AS v(level, code)
-	WHERE e.subsidy_amount > 0
+	WHERE e.subsidy_amount > 0 AND v.code LIKE ANY ((SELECT medaid.region_patterns(CURRENT_USER))::text[])
 	GROUP BY e.year, v.level, v.code, e.subsidy_category;
 COMMENT ON VIEW medaid.subsidy_funds IS
-'participation subsidies granted, per insured place (county, city, province), year and subsidy category: the funds to pay before the concentrated payment period ends (20号 §一)';
+'participation subsidies granted, per insured place (county, city, province), year and subsidy category: the funds to pay before the concentrated payment period ends (20号 §一); the rows of the caller''s regions';
 COMMENT ON COLUMN medaid.subsidy_funds.year IS 'the insured year';
 COMMENT ON COLUMN medaid.subsidy_funds.region IS 'a county (370102), city (3701) or province (37) code of the insured place';
 COMMENT ON COLUMN medaid.subsidy_funds.level IS 'county, city or province';
 COMMENT ON COLUMN medaid.subsidy_funds.category IS 'the subsidy category';
 COMMENT ON COLUMN medaid.subsidy_funds.enrollments IS 'subsidised enrolments';
 COMMENT ON COLUMN medaid.subsidy_funds.amount IS 'their subsidies, yuan';
+
+-------------------------------------------------------------------------------
+-- Masked views for analysts (SPEC §6): IDs shown as cnid_mask gives them;
+-- full IDs and names only to members of medaid_full_id.  They run as their
+-- owner and filter by the caller's regions themselves (security_barrier:
+-- a caller's own function in WHERE sees no row the filter drops).
+-------------------------------------------------------------------------------
+
+CREATE VIEW medaid.person_masked WITH (security_barrier = true) AS
+	SELECT medaid.cnid_mask(p.id_number) AS id_masked,
+		   CASE WHEN f.full_id THEN p.id_number END AS id_number,
+		   CASE WHEN f.full_id THEN p.name END AS name,
+		   medaid.cnid_sex(p.id_number) AS sex,
+		   date_part('year', medaid.cnid_birth_date(p.id_number))::integer AS birth_year,
+		   p.region
+	FROM medaid.person p
+	CROSS JOIN (SELECT pg_catalog.pg_has_role(CURRENT_USER, 'medaid_full_id', 'USAGE') AS full_id) f
+	WHERE p.region LIKE ANY ((SELECT medaid.region_patterns(CURRENT_USER))::text[]);
+COMMENT ON VIEW medaid.person_masked IS 'the register for analysts: masked IDs, sex, birth year, region; full ID and name for members of medaid_full_id; the caller''s regions only';
+COMMENT ON COLUMN medaid.person_masked.id_masked IS 'the ID number, masked (cnid_mask)';
+COMMENT ON COLUMN medaid.person_masked.id_number IS 'the full ID number for members of medaid_full_id, else NULL';
+COMMENT ON COLUMN medaid.person_masked.name IS 'the name for members of medaid_full_id, else NULL';
+COMMENT ON COLUMN medaid.person_masked.sex IS 'male or female, from the ID number';
+COMMENT ON COLUMN medaid.person_masked.birth_year IS 'the year of birth, from the ID number';
+COMMENT ON COLUMN medaid.person_masked.region IS 'the region of the latest applied roster row';
+
+CREATE VIEW medaid.settlement_masked WITH (security_barrier = true) AS
+	SELECT s.settlement_id, medaid.cnid_mask(s.id_number) AS id_masked,
+		   CASE WHEN f.full_id THEN s.id_number END AS id_number,
+		   s.settle_date, s.region, s.total, s.fund_paid, s.critical_paid, s.assistance_paid, s.burden, s.reverses
+	FROM medaid.settlement s
+	CROSS JOIN (SELECT pg_catalog.pg_has_role(CURRENT_USER, 'medaid_full_id', 'USAGE') AS full_id) f
+	WHERE s.region LIKE ANY ((SELECT medaid.region_patterns(CURRENT_USER))::text[]);
+COMMENT ON VIEW medaid.settlement_masked IS 'settlements for analysts: masked IDs (full for members of medaid_full_id); settlements of the caller''s regions (insured place)';
+COMMENT ON COLUMN medaid.settlement_masked.settlement_id IS 'the settlement''s id';
+COMMENT ON COLUMN medaid.settlement_masked.id_masked IS 'the person, masked';
+COMMENT ON COLUMN medaid.settlement_masked.id_number IS 'the full ID number for members of medaid_full_id, else NULL';
+COMMENT ON COLUMN medaid.settlement_masked.settle_date IS 'the settlement date';
+COMMENT ON COLUMN medaid.settlement_masked.region IS 'the insured place';
+COMMENT ON COLUMN medaid.settlement_masked.total IS 'total cost';
+COMMENT ON COLUMN medaid.settlement_masked.fund_paid IS 'basic insurance fund payment';
+COMMENT ON COLUMN medaid.settlement_masked.critical_paid IS 'critical-illness insurance payment';
+COMMENT ON COLUMN medaid.settlement_masked.assistance_paid IS 'medical-assistance payment';
+COMMENT ON COLUMN medaid.settlement_masked.burden IS 'personal burden';
+COMMENT ON COLUMN medaid.settlement_masked.reverses IS 'for a reversal, the settlement it negates';
+
+CREATE VIEW medaid.warning_masked WITH (security_barrier = true) AS
+	SELECT w.month, medaid.cnid_mask(w.id_number) AS id_masked,
+		   CASE WHEN f.full_id THEN w.id_number END AS id_number,
+		   w.category, w.annual_burden, w.threshold, w.first_crossed_on, w.is_new, w.province, w.region, w.settlements
+	FROM medaid.warning w
+	CROSS JOIN (SELECT pg_catalog.pg_has_role(CURRENT_USER, 'medaid_full_id', 'USAGE') AS full_id) f
+	WHERE w.region LIKE ANY ((SELECT medaid.region_patterns(CURRENT_USER))::text[]);
+COMMENT ON VIEW medaid.warning_masked IS 'the monthly warnings for analysts: masked IDs (full for members of medaid_full_id); warnings of the caller''s regions';
+COMMENT ON COLUMN medaid.warning_masked.month IS 'the month (first day)';
+COMMENT ON COLUMN medaid.warning_masked.id_masked IS 'the person, masked';
+COMMENT ON COLUMN medaid.warning_masked.id_number IS 'the full ID number for members of medaid_full_id, else NULL';
+COMMENT ON COLUMN medaid.warning_masked.category IS 'the category the threshold was chosen by, or ordinary';
+COMMENT ON COLUMN medaid.warning_masked.annual_burden IS 'the personal burden of the year through the month';
+COMMENT ON COLUMN medaid.warning_masked.threshold IS 'the threshold it crossed';
+COMMENT ON COLUMN medaid.warning_masked.first_crossed_on IS 'the day the running burden first crossed it';
+COMMENT ON COLUMN medaid.warning_masked.is_new IS 'not warned the month before';
+COMMENT ON COLUMN medaid.warning_masked.province IS 'the province of the income baseline';
+COMMENT ON COLUMN medaid.warning_masked.region IS 'the insured place of the month''s latest settlement';
+COMMENT ON COLUMN medaid.warning_masked.settlements IS 'settlements of the year through the month';
+
+CREATE VIEW medaid.participation_ledger_masked WITH (security_barrier = true) AS
+	SELECT l.year, medaid.cnid_mask(l.id_number) AS id_masked,
+		   CASE WHEN f.full_id THEN l.id_number END AS id_number,
+		   l.region, l.category, l.categories, l.held_at_year_end, l.enrolled, l.enrollments,
+		   l.enrollment_region, l.enrolled_on, l.subsidy_category, l.subsidy_amount, l.enrolled_elsewhere
+	FROM medaid.participation_ledger l
+	CROSS JOIN (SELECT pg_catalog.pg_has_role(CURRENT_USER, 'medaid_full_id', 'USAGE') AS full_id) f
+	WHERE l.region LIKE ANY ((SELECT medaid.region_patterns(CURRENT_USER))::text[]);
+COMMENT ON VIEW medaid.participation_ledger_masked IS 'the participation ledger for analysts: masked IDs (full for members of medaid_full_id); recipients of the caller''s regions';
+COMMENT ON COLUMN medaid.participation_ledger_masked.year IS 'the year';
+COMMENT ON COLUMN medaid.participation_ledger_masked.id_masked IS 'the recipient, masked';
+COMMENT ON COLUMN medaid.participation_ledger_masked.id_number IS 'the full ID number for members of medaid_full_id, else NULL';
+COMMENT ON COLUMN medaid.participation_ledger_masked.region IS 'the region of the latest applied roster row';
+COMMENT ON COLUMN medaid.participation_ledger_masked.category IS 'the most favourable category held in the year';
+COMMENT ON COLUMN medaid.participation_ledger_masked.categories IS 'every category held in the year';
+COMMENT ON COLUMN medaid.participation_ledger_masked.held_at_year_end IS 'whether a category is still held on 31 December';
+COMMENT ON COLUMN medaid.participation_ledger_masked.enrolled IS 'whether enrolled for the year';
+COMMENT ON COLUMN medaid.participation_ledger_masked.enrollments IS 'the enrolment rows for the year';
+COMMENT ON COLUMN medaid.participation_ledger_masked.enrollment_region IS 'the insured place';
+COMMENT ON COLUMN medaid.participation_ledger_masked.enrolled_on IS 'the earliest enrolment date';
+COMMENT ON COLUMN medaid.participation_ledger_masked.subsidy_category IS 'the subsidy category granted';
+COMMENT ON COLUMN medaid.participation_ledger_masked.subsidy_amount IS 'the subsidy granted';
+COMMENT ON COLUMN medaid.participation_ledger_masked.enrolled_elsewhere IS 'enrolled in a region other than the roster''s';
+
+CREATE VIEW medaid.suspected_uninsured_masked WITH (security_barrier = true) AS
+	SELECT u.year, medaid.cnid_mask(u.id_number) AS id_masked,
+		   CASE WHEN f.full_id THEN u.id_number END AS id_number,
+		   u.region, u.category, u.categories, u.held_at_year_end
+	FROM medaid.suspected_uninsured u
+	CROSS JOIN (SELECT pg_catalog.pg_has_role(CURRENT_USER, 'medaid_full_id', 'USAGE') AS full_id) f
+	WHERE u.region LIKE ANY ((SELECT medaid.region_patterns(CURRENT_USER))::text[]);
+COMMENT ON VIEW medaid.suspected_uninsured_masked IS 'the suspected uninsured for analysts: masked IDs (full for members of medaid_full_id); recipients of the caller''s regions';
+COMMENT ON COLUMN medaid.suspected_uninsured_masked.year IS 'the year';
+COMMENT ON COLUMN medaid.suspected_uninsured_masked.id_masked IS 'the recipient, masked';
+COMMENT ON COLUMN medaid.suspected_uninsured_masked.id_number IS 'the full ID number for members of medaid_full_id, else NULL';
+COMMENT ON COLUMN medaid.suspected_uninsured_masked.region IS 'the region of the latest applied roster row';
+COMMENT ON COLUMN medaid.suspected_uninsured_masked.category IS 'the most favourable category held in the year';
+COMMENT ON COLUMN medaid.suspected_uninsured_masked.categories IS 'every category held in the year';
+COMMENT ON COLUMN medaid.suspected_uninsured_masked.held_at_year_end IS 'whether a category is still held on 31 December';
+
+-- configuration changes are audited
+CREATE TRIGGER audit_config_change AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON medaid.region
+	FOR EACH STATEMENT EXECUTE FUNCTION medaid.audit_config_change();
+CREATE TRIGGER audit_config_change AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON medaid.category_favourability
+	FOR EACH STATEMENT EXECUTE FUNCTION medaid.audit_config_change();
+CREATE TRIGGER audit_config_change AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON medaid.income_baseline
+	FOR EACH STATEMENT EXECUTE FUNCTION medaid.audit_config_change();
+CREATE TRIGGER audit_config_change AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON medaid.threshold_ratio
+	FOR EACH STATEMENT EXECUTE FUNCTION medaid.audit_config_change();
+CREATE TRIGGER audit_config_change AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON medaid.warning_route
+	FOR EACH STATEMENT EXECUTE FUNCTION medaid.audit_config_change();
+CREATE TRIGGER audit_config_change AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON medaid.resident_contribution
+	FOR EACH STATEMENT EXECUTE FUNCTION medaid.audit_config_change();
+CREATE TRIGGER audit_config_change AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON medaid.subsidy_rule
+	FOR EACH STATEMENT EXECUTE FUNCTION medaid.audit_config_change();
+
+-------------------------------------------------------------------------------
+-- Ownership, row-level security and privileges (SPEC §6).  Order matters:
+-- objects change owner before any GRANT, so that pg_init_privs records the
+-- final privileges and pg_dump writes no GRANT or REVOKE for them.
+-------------------------------------------------------------------------------
+
+DO $owner$
+DECLARE
+	o record;
+BEGIN
+	FOR o IN
+		SELECT c.oid::regclass AS rel, c.relkind
+		FROM pg_catalog.pg_depend d
+		JOIN pg_catalog.pg_extension e ON e.oid OPERATOR(pg_catalog.=) d.refobjid AND e.extname OPERATOR(pg_catalog.=) 'medaid'
+		JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) d.objid
+		WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass AND d.deptype OPERATOR(pg_catalog.=) 'e'
+		  AND c.relkind IN ('r', 'p', 'v', 'S')
+	LOOP
+		EXECUTE pg_catalog.format('ALTER %s %s OWNER TO medaid_owner',
+								  CASE o.relkind WHEN 'v' THEN 'VIEW' WHEN 'S' THEN 'SEQUENCE' ELSE 'TABLE' END, o.rel);
+	END LOOP;
+	FOR o IN
+		SELECT p.oid::regprocedure AS fn
+		FROM pg_catalog.pg_depend d
+		JOIN pg_catalog.pg_extension e ON e.oid OPERATOR(pg_catalog.=) d.refobjid AND e.extname OPERATOR(pg_catalog.=) 'medaid'
+		JOIN pg_catalog.pg_proc p ON p.oid OPERATOR(pg_catalog.=) d.objid
+		WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_proc'::pg_catalog.regclass AND d.deptype OPERATOR(pg_catalog.=) 'e'
+		  AND p.prosecdef
+	LOOP
+		EXECUTE pg_catalog.format('ALTER FUNCTION %s OWNER TO medaid_owner', o.fn);
+	END LOOP;
+END
+$owner$;
+
+-- Views over personal data that run as their caller, so that the caller's
+-- row-level security applies (PostgreSQL 15 and later; on older servers
+-- they stay with medaid_admin and medaid_etl, see the grants below).
+DO $invoker$
+BEGIN
+	IF pg_catalog.current_setting('server_version_num')::integer >= 150000 THEN
+		ALTER VIEW medaid.roster_outcome SET (security_invoker = true);
+		ALTER VIEW medaid.anomaly_queue SET (security_invoker = true);
+		ALTER VIEW medaid.settlement_reassessment SET (security_invoker = true);
+		ALTER VIEW medaid.warning_pending SET (security_invoker = true);
+		ALTER VIEW medaid.warning_city_comparison SET (security_invoker = true);
+		ALTER VIEW medaid.warning_follow_up SET (security_invoker = true);
+		ALTER VIEW medaid.participation_ledger SET (security_invoker = true);
+		ALTER VIEW medaid.suspected_uninsured SET (security_invoker = true);
+	END IF;
+END
+$invoker$;
+
+-- Row-level security, forced (the owner too), on every table that holds ID
+-- numbers.  medaid_owner (medaid's own functions), medaid_admin (reading)
+-- and medaid_etl see every row; region-limited roles see the rows of their
+-- regions: a row's own region, or its person's region in the register.
+ALTER TABLE medaid.person ENABLE ROW LEVEL SECURITY;
+ALTER TABLE medaid.person FORCE ROW LEVEL SECURITY;
+ALTER TABLE medaid.category_period ENABLE ROW LEVEL SECURITY;
+ALTER TABLE medaid.category_period FORCE ROW LEVEL SECURITY;
+ALTER TABLE medaid.roster_staging ENABLE ROW LEVEL SECURITY;
+ALTER TABLE medaid.roster_staging FORCE ROW LEVEL SECURITY;
+ALTER TABLE medaid.roster_result ENABLE ROW LEVEL SECURITY;
+ALTER TABLE medaid.roster_result FORCE ROW LEVEL SECURITY;
+ALTER TABLE medaid.roster_change ENABLE ROW LEVEL SECURITY;
+ALTER TABLE medaid.roster_change FORCE ROW LEVEL SECURITY;
+ALTER TABLE medaid.anomaly_return ENABLE ROW LEVEL SECURITY;
+ALTER TABLE medaid.anomaly_return FORCE ROW LEVEL SECURITY;
+ALTER TABLE medaid.monthly_review ENABLE ROW LEVEL SECURITY;
+ALTER TABLE medaid.monthly_review FORCE ROW LEVEL SECURITY;
+ALTER TABLE medaid.settlement ENABLE ROW LEVEL SECURITY;
+ALTER TABLE medaid.settlement FORCE ROW LEVEL SECURITY;
+ALTER TABLE medaid.settlement_key ENABLE ROW LEVEL SECURITY;
+ALTER TABLE medaid.settlement_key FORCE ROW LEVEL SECURITY;
+ALTER TABLE medaid.settlement_staging ENABLE ROW LEVEL SECURITY;
+ALTER TABLE medaid.settlement_staging FORCE ROW LEVEL SECURITY;
+ALTER TABLE medaid.burden_year ENABLE ROW LEVEL SECURITY;
+ALTER TABLE medaid.burden_year FORCE ROW LEVEL SECURITY;
+ALTER TABLE medaid.warning ENABLE ROW LEVEL SECURITY;
+ALTER TABLE medaid.warning FORCE ROW LEVEL SECURITY;
+ALTER TABLE medaid.warning_push ENABLE ROW LEVEL SECURITY;
+ALTER TABLE medaid.warning_push FORCE ROW LEVEL SECURITY;
+ALTER TABLE medaid.city_warning ENABLE ROW LEVEL SECURITY;
+ALTER TABLE medaid.city_warning FORCE ROW LEVEL SECURITY;
+ALTER TABLE medaid.enrollment ENABLE ROW LEVEL SECURITY;
+ALTER TABLE medaid.enrollment FORCE ROW LEVEL SECURITY;
+
+-- every row, for medaid's functions, the administrator (reading) and ETL
+CREATE POLICY owner_all ON medaid.person TO medaid_owner USING (true) WITH CHECK (true);
+CREATE POLICY owner_all ON medaid.category_period TO medaid_owner USING (true) WITH CHECK (true);
+CREATE POLICY owner_all ON medaid.roster_staging TO medaid_owner USING (true) WITH CHECK (true);
+CREATE POLICY owner_all ON medaid.roster_result TO medaid_owner USING (true) WITH CHECK (true);
+CREATE POLICY owner_all ON medaid.roster_change TO medaid_owner USING (true) WITH CHECK (true);
+CREATE POLICY owner_all ON medaid.anomaly_return TO medaid_owner USING (true) WITH CHECK (true);
+CREATE POLICY owner_all ON medaid.monthly_review TO medaid_owner USING (true) WITH CHECK (true);
+CREATE POLICY owner_all ON medaid.settlement TO medaid_owner USING (true) WITH CHECK (true);
+CREATE POLICY owner_all ON medaid.settlement_key TO medaid_owner USING (true) WITH CHECK (true);
+CREATE POLICY owner_all ON medaid.settlement_staging TO medaid_owner USING (true) WITH CHECK (true);
+CREATE POLICY owner_all ON medaid.burden_year TO medaid_owner USING (true) WITH CHECK (true);
+CREATE POLICY owner_all ON medaid.warning TO medaid_owner USING (true) WITH CHECK (true);
+CREATE POLICY owner_all ON medaid.warning_push TO medaid_owner USING (true) WITH CHECK (true);
+CREATE POLICY owner_all ON medaid.city_warning TO medaid_owner USING (true) WITH CHECK (true);
+CREATE POLICY owner_all ON medaid.enrollment TO medaid_owner USING (true) WITH CHECK (true);
+CREATE POLICY admin_read ON medaid.person FOR SELECT TO medaid_admin USING (true);
+CREATE POLICY admin_read ON medaid.category_period FOR SELECT TO medaid_admin USING (true);
+CREATE POLICY admin_read ON medaid.roster_staging FOR SELECT TO medaid_admin USING (true);
+CREATE POLICY admin_read ON medaid.roster_result FOR SELECT TO medaid_admin USING (true);
+CREATE POLICY admin_read ON medaid.roster_change FOR SELECT TO medaid_admin USING (true);
+CREATE POLICY admin_read ON medaid.anomaly_return FOR SELECT TO medaid_admin USING (true);
+CREATE POLICY admin_read ON medaid.monthly_review FOR SELECT TO medaid_admin USING (true);
+CREATE POLICY admin_read ON medaid.settlement FOR SELECT TO medaid_admin USING (true);
+CREATE POLICY admin_read ON medaid.settlement_key FOR SELECT TO medaid_admin USING (true);
+CREATE POLICY admin_read ON medaid.settlement_staging FOR SELECT TO medaid_admin USING (true);
+CREATE POLICY admin_read ON medaid.burden_year FOR SELECT TO medaid_admin USING (true);
+CREATE POLICY admin_read ON medaid.warning FOR SELECT TO medaid_admin USING (true);
+CREATE POLICY admin_read ON medaid.warning_push FOR SELECT TO medaid_admin USING (true);
+CREATE POLICY admin_read ON medaid.city_warning FOR SELECT TO medaid_admin USING (true);
+CREATE POLICY admin_read ON medaid.enrollment FOR SELECT TO medaid_admin USING (true);
+-- ETL: INSERT loaders work as a member; COPY needs the role's BYPASSRLS
+CREATE POLICY etl_all ON medaid.roster_staging TO medaid_etl USING (true) WITH CHECK (true);
+CREATE POLICY etl_all ON medaid.category_period TO medaid_etl USING (true) WITH CHECK (true);
+CREATE POLICY etl_all ON medaid.settlement TO medaid_etl USING (true) WITH CHECK (true);
+CREATE POLICY etl_all ON medaid.settlement_staging TO medaid_etl USING (true) WITH CHECK (true);
+CREATE POLICY etl_all ON medaid.warning TO medaid_etl USING (true) WITH CHECK (true);
+CREATE POLICY etl_all ON medaid.warning_push TO medaid_etl USING (true) WITH CHECK (true);
+CREATE POLICY etl_all ON medaid.city_warning TO medaid_etl USING (true) WITH CHECK (true);
+CREATE POLICY etl_all ON medaid.enrollment TO medaid_etl USING (true) WITH CHECK (true);
+
+-- county staff: the people registered in their regions, and every row
+-- placed in their regions or belonging to those people
+CREATE POLICY county_read ON medaid.person FOR SELECT TO medaid_county
+	USING (region LIKE ANY ((SELECT medaid.region_patterns(CURRENT_USER))::text[]));
+CREATE POLICY county_read ON medaid.category_period FOR SELECT TO medaid_county
+	USING (id_number IN (SELECT p.id_number FROM medaid.person p));
+CREATE POLICY county_read ON medaid.roster_change FOR SELECT TO medaid_county
+	USING (region LIKE ANY ((SELECT medaid.region_patterns(CURRENT_USER))::text[]));
+CREATE POLICY county_read ON medaid.monthly_review FOR SELECT TO medaid_county
+	USING (region LIKE ANY ((SELECT medaid.region_patterns(CURRENT_USER))::text[]));
+CREATE POLICY county_read ON medaid.settlement FOR SELECT TO medaid_county
+	USING (region LIKE ANY ((SELECT medaid.region_patterns(CURRENT_USER))::text[])
+		   OR id_number IN (SELECT p.id_number FROM medaid.person p));
+CREATE POLICY county_read ON medaid.settlement_key FOR SELECT TO medaid_county
+	USING (EXISTS (SELECT FROM medaid.settlement s
+				   WHERE s.settlement_id = settlement_key.settlement_id AND s.settle_date = settlement_key.settle_date));
+CREATE POLICY county_read ON medaid.warning FOR SELECT TO medaid_county
+	USING (region LIKE ANY ((SELECT medaid.region_patterns(CURRENT_USER))::text[])
+		   OR id_number IN (SELECT p.id_number FROM medaid.person p));
+CREATE POLICY county_read ON medaid.city_warning FOR SELECT TO medaid_county
+	USING (city LIKE ANY ((SELECT medaid.region_patterns(CURRENT_USER))::text[])
+		   OR id_number IN (SELECT p.id_number FROM medaid.person p));
+CREATE POLICY county_read ON medaid.enrollment FOR SELECT TO medaid_county
+	USING (region LIKE ANY ((SELECT medaid.region_patterns(CURRENT_USER))::text[])
+		   OR id_number IN (SELECT p.id_number FROM medaid.person p));
+
+-- the departments: their own anomaly returns, changes of their own
+-- categories, and the warnings pushed to them, in their regions
+CREATE POLICY dept_read ON medaid.anomaly_return FOR SELECT TO medaid_civil_affairs
+	USING (dept = 'civil_affairs' AND region LIKE ANY ((SELECT medaid.region_patterns(CURRENT_USER))::text[]));
+CREATE POLICY dept_read_rural ON medaid.anomaly_return FOR SELECT TO medaid_rural
+	USING (dept = 'rural' AND region LIKE ANY ((SELECT medaid.region_patterns(CURRENT_USER))::text[]));
+CREATE POLICY dept_read ON medaid.roster_change FOR SELECT TO medaid_civil_affairs
+	USING (medaid.category_dept(category) = 'civil_affairs' AND region LIKE ANY ((SELECT medaid.region_patterns(CURRENT_USER))::text[]));
+CREATE POLICY dept_read_rural ON medaid.roster_change FOR SELECT TO medaid_rural
+	USING (medaid.category_dept(category) = 'rural' AND region LIKE ANY ((SELECT medaid.region_patterns(CURRENT_USER))::text[]));
+CREATE POLICY dept_read ON medaid.warning_push FOR SELECT TO medaid_civil_affairs
+	USING (dept = 'civil_affairs' AND region LIKE ANY ((SELECT medaid.region_patterns(CURRENT_USER))::text[]));
+CREATE POLICY dept_read_rural ON medaid.warning_push FOR SELECT TO medaid_rural
+	USING (dept = 'rural' AND region LIKE ANY ((SELECT medaid.region_patterns(CURRENT_USER))::text[]));
+CREATE POLICY dept_read ON medaid.warning FOR SELECT TO medaid_civil_affairs, medaid_rural
+	USING (EXISTS (SELECT FROM medaid.warning_push p
+				   WHERE p.id_number OPERATOR(medaid.=) warning.id_number AND p.month = warning.month));
+
+-- Privileges.  PUBLIC: the schema, the types and the pure functions only.
+GRANT USAGE ON SCHEMA medaid TO PUBLIC;
+GRANT CREATE ON SCHEMA medaid TO medaid_owner;
+-- what reads bytes a caller makes up, or writes, or is a trigger: not PUBLIC
+REVOKE EXECUTE ON FUNCTION medaid.burden_state_merge(bytea, bytea), medaid.burden_state_result(bytea, date, numeric),
+	medaid.burden_state_region(bytea, date) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION medaid.burden_state_merge(bytea, bytea), medaid.burden_state_result(bytea, date, numeric),
+	medaid.burden_state_region(bytea, date) TO medaid_owner, medaid_admin;
+REVOKE EXECUTE ON FUNCTION medaid.open_batch(text, date, text), medaid.reconcile(bigint),
+	medaid.open_settlement_load(), medaid.load_settlements(bigint), medaid.ensure_settlement_partitions(date, date),
+	medaid.run_monthly_warnings(date), medaid.push_warnings(date, text), medaid.rebuild_burden_state(integer),
+	medaid.warning_check(date), medaid.mark_reviewed(text, date, text), medaid.settlement_summary(medaid.cnid, date, date),
+	medaid.settlement_accept(), medaid.audit_log_purged(), medaid.audit_config_change()
+	FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION medaid.open_batch(text, date, text), medaid.reconcile(bigint),
+	medaid.open_settlement_load(), medaid.load_settlements(bigint), medaid.ensure_settlement_partitions(date, date),
+	medaid.run_monthly_warnings(date), medaid.push_warnings(date, text)
+	TO medaid_etl;
+GRANT EXECUTE ON FUNCTION medaid.ensure_settlement_partitions(date, date), medaid.rebuild_burden_state(integer),
+	medaid.warning_check(date), medaid.settlement_summary(medaid.cnid, date, date)
+	TO medaid_admin;
+GRANT EXECUTE ON FUNCTION medaid.mark_reviewed(text, date, text) TO medaid_county;
+GRANT EXECUTE ON FUNCTION medaid.settlement_summary(medaid.cnid, date, date) TO medaid_civil_affairs;
+
+-- configuration: everyone of medaid reads it, the administrator keeps it
+GRANT SELECT ON medaid.region, medaid.category_favourability, medaid.income_baseline, medaid.threshold_ratio,
+	medaid.threshold_ratio_effective, medaid.warning_route, medaid.resident_contribution, medaid.subsidy_rule
+	TO medaid_admin, medaid_etl, medaid_analyst, medaid_civil_affairs, medaid_rural, medaid_county;
+GRANT INSERT, UPDATE, DELETE ON medaid.region, medaid.category_favourability, medaid.income_baseline,
+	medaid.threshold_ratio, medaid.warning_route, medaid.resident_contribution, medaid.subsidy_rule,
+	medaid.region_access
+	TO medaid_admin;
+GRANT SELECT ON medaid.region_access, medaid.audit_log TO medaid_admin;
+GRANT DELETE ON medaid.audit_log TO medaid_admin;
+
+-- the administrator reads everything (full IDs)
+GRANT SELECT ON medaid.batch, medaid.roster_staging, medaid.person, medaid.category_period, medaid.roster_result,
+	medaid.roster_change, medaid.anomaly_return, medaid.monthly_review, medaid.settlement, medaid.settlement_key,
+	medaid.burden_year, medaid.warning, medaid.warning_run, medaid.warning_push, medaid.city_warning,
+	medaid.settlement_load, medaid.settlement_staging, medaid.settlement_rejected, medaid.enrollment,
+	medaid.review_status, medaid.participation_rate, medaid.subsidy_funds,
+	medaid.person_masked, medaid.settlement_masked, medaid.warning_masked, medaid.participation_ledger_masked,
+	medaid.suspected_uninsured_masked
+	TO medaid_admin;
+
+-- ETL: loads, and reads what its jobs report
+GRANT SELECT ON medaid.batch, medaid.settlement_load, medaid.settlement_rejected, medaid.warning_run,
+	medaid.warning, medaid.warning_push, medaid.city_warning, medaid.category_period, medaid.enrollment,
+	medaid.roster_staging, medaid.settlement_staging
+	TO medaid_etl;
+GRANT INSERT, DELETE ON medaid.roster_staging TO medaid_etl;
+GRANT INSERT ON medaid.settlement, medaid.settlement_staging, medaid.city_warning TO medaid_etl;
+GRANT INSERT, DELETE ON medaid.enrollment TO medaid_etl;
+GRANT USAGE ON SEQUENCE medaid.enrollment_id_seq TO medaid_etl;
+
+-- analysts: masked rows and the rates, for their regions
+GRANT SELECT ON medaid.person_masked, medaid.settlement_masked, medaid.warning_masked,
+	medaid.participation_ledger_masked, medaid.suspected_uninsured_masked,
+	medaid.participation_rate, medaid.subsidy_funds, medaid.review_status
+	TO medaid_analyst;
+
+-- county staff: their regions' register, settlements, warnings, enrolments;
+-- the review
+GRANT SELECT ON medaid.batch, medaid.person, medaid.category_period, medaid.roster_change, medaid.monthly_review,
+	medaid.settlement, medaid.warning, medaid.city_warning, medaid.enrollment,
+	medaid.review_status, medaid.participation_rate, medaid.subsidy_funds
+	TO medaid_county;
+
+-- the departments: their returns, changes and pushed warnings
+GRANT SELECT ON medaid.anomaly_return, medaid.roster_change, medaid.warning, medaid.warning_push,
+	medaid.participation_rate, medaid.review_status
+	TO medaid_civil_affairs, medaid_rural;
+
+-- the views that run as their caller (PostgreSQL 15 and later)
+DO $grants$
+BEGIN
+	IF pg_catalog.current_setting('server_version_num')::integer >= 150000 THEN
+		GRANT SELECT ON medaid.roster_outcome, medaid.anomaly_queue, medaid.settlement_reassessment, medaid.warning_pending,
+			medaid.warning_city_comparison, medaid.warning_follow_up, medaid.participation_ledger, medaid.suspected_uninsured
+			TO medaid_admin;
+		GRANT SELECT ON medaid.roster_outcome, medaid.warning_pending, medaid.warning_city_comparison TO medaid_etl;
+		GRANT SELECT ON medaid.settlement_reassessment, medaid.warning_city_comparison, medaid.warning_follow_up,
+			medaid.participation_ledger, medaid.suspected_uninsured
+			TO medaid_county;
+		GRANT SELECT ON medaid.anomaly_queue TO medaid_civil_affairs, medaid_rural;
+	ELSE
+		GRANT SELECT ON medaid.roster_outcome, medaid.anomaly_queue, medaid.settlement_reassessment, medaid.warning_pending,
+			medaid.warning_city_comparison, medaid.warning_follow_up, medaid.participation_ledger, medaid.suspected_uninsured
+			TO medaid_admin;
+		GRANT SELECT ON medaid.roster_outcome, medaid.warning_pending, medaid.warning_city_comparison TO medaid_etl;
+	END IF;
+END
+$grants$;

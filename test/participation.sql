@@ -279,11 +279,9 @@ SELECT count(*) AS rate_differences FROM (
 SELECT * FROM subsidy_funds WHERE level <> 'county' ORDER BY year, level DESC, region, category;
 
 -- a loader that is not a superuser enrols; it cannot load grants of its own
-CREATE ROLE regress_medaid_enroller;
-GRANT USAGE ON SCHEMA medaid TO regress_medaid_enroller;
-GRANT SELECT, INSERT, UPDATE ON enrollment TO regress_medaid_enroller;
-GRANT SELECT ON category_period, category_favourability, resident_contribution, subsidy_rule TO regress_medaid_enroller;
-GRANT USAGE ON SEQUENCE enrollment_id_seq TO regress_medaid_enroller;
+-- (medaid_etl has no UPDATE on enrollment; granted here to reach the lock)
+CREATE ROLE regress_medaid_enroller IN ROLE medaid_etl;
+GRANT UPDATE ON enrollment TO regress_medaid_enroller;
 SET ROLE regress_medaid_enroller;
 INSERT INTO enrollment (id_number, year, region, enrolled_on) VALUES (:'p24', 2026, '370102', '2025-11-10');
 INSERT INTO enrollment (id_number, year, region, enrolled_on, subsidy_category, subsidy_amount, subsidy_status)

@@ -66,17 +66,15 @@ SELECT dept, row_no, reason, id_masked, name, closed_at IS NULL AS open
 FROM anomaly_queue WHERE batch_id = :b1 ORDER BY row_no;
 
 -- a reconciled batch's rows cannot change (superusers pass, for pg_restore)
-CREATE ROLE medaid_regress_loader;
-GRANT USAGE ON SCHEMA medaid TO medaid_regress_loader;
-GRANT SELECT ON batch TO medaid_regress_loader;
-GRANT SELECT, INSERT, UPDATE, DELETE ON roster_staging TO medaid_regress_loader;
+-- (medaid_etl has no UPDATE on roster_staging; granted here to reach the guard)
+CREATE ROLE medaid_regress_loader IN ROLE medaid_etl;
+GRANT UPDATE ON roster_staging TO medaid_regress_loader;
 SET ROLE medaid_regress_loader;
 INSERT INTO roster_staging VALUES (:b1, 99, '吴十', '11010519491231002X', 'dibao', 'add', '2026-01-01', '370104');
 DELETE FROM roster_staging WHERE batch_id = :b1;
 UPDATE roster_staging SET name = 'x' WHERE batch_id = :b1 AND row_no = 1;
 RESET ROLE;
-REVOKE ALL ON batch, roster_staging FROM medaid_regress_loader;
-REVOKE ALL ON SCHEMA medaid FROM medaid_regress_loader;
+DROP OWNED BY medaid_regress_loader;
 DROP ROLE medaid_regress_loader;
 
 -- a late delta row applies from the department's date

@@ -102,13 +102,11 @@ SELECT ensure_settlement_partitions('2026-01-01', '2026-02-01');
 INSERT INTO settlement (settlement_id, id_number, settle_date, region, total) VALUES
  ('J1', '830000199201300022', '2026-06-02', '370102', 1.00);
 SELECT tableoid::regclass AS partition FROM settlement WHERE settlement_id = 'J1';
--- a loader (not a superuser) loads through settlement; a partition refuses
--- rows put into it directly, which would skip the checks and the burden states
-CREATE ROLE regress_medaid_loader;
-GRANT USAGE ON SCHEMA medaid TO regress_medaid_loader;
-GRANT SELECT, INSERT ON settlement, settlement_y2026m06, settlement_default TO regress_medaid_loader;
-GRANT SELECT, INSERT, UPDATE ON settlement_key, burden_year TO regress_medaid_loader;
-GRANT USAGE ON SEQUENCE burden_change_seq TO regress_medaid_loader;
+-- a loader (medaid_etl, not a superuser) loads through settlement; a
+-- partition refuses rows put into it directly, which would skip the checks
+-- and the burden states, even where a DBA granted INSERT on it
+CREATE ROLE regress_medaid_loader IN ROLE medaid_etl;
+GRANT INSERT ON settlement_y2026m06, settlement_default TO regress_medaid_loader;
 SET ROLE regress_medaid_loader;
 INSERT INTO settlement_y2026m06 (settlement_id, id_number, settle_date, region, total) VALUES
  ('J2', '830000199201300022', '2026-06-03', '370102', 1.00);
