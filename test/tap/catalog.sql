@@ -3,7 +3,7 @@
 -- tables registered for pg_dump.
 \i test/support/tap_setup.sql
 BEGIN;
-SELECT plan(21);
+SELECT plan(27);
 
 SELECT has_schema('medaid');
 SELECT has_type('medaid', 'cnid', 'type cnid');
@@ -78,6 +78,40 @@ SELECT is_empty($$
 	  AND c.relkind IN ('r', 'p')
 	  AND (xpath('/row/n/text()', query_to_xml(format('SELECT count(*) AS n FROM %s', c.oid::regclass), false, true, '')))[1]::text::int > 0$$,
 	'a fresh install leaves every table kept by pg_dump empty');
+
+-- security (SPEC §6): definer functions pinned and owned by medaid_owner,
+-- personal data under forced row-level security, nothing for PUBLIC
+SELECT is_empty($$
+	SELECT p.oid::regprocedure::text FROM pg_proc p
+	WHERE p.pronamespace = 'medaid'::regnamespace AND p.prosecdef
+	  AND NOT ('search_path=pg_catalog, pg_temp' = ANY (coalesce(p.proconfig, '{}')))$$,
+	'every SECURITY DEFINER function pins search_path = pg_catalog, pg_temp');
+SELECT is_empty($$
+	SELECT p.oid::regprocedure::text FROM pg_proc p
+	WHERE p.pronamespace = 'medaid'::regnamespace AND p.prosecdef AND p.proowner <> 'medaid_owner'::regrole$$,
+	'every SECURITY DEFINER function is owned by medaid_owner, never by a superuser');
+SELECT is_empty($$
+	SELECT p.oid::regprocedure::text FROM pg_proc p
+	WHERE p.pronamespace = 'medaid'::regnamespace AND p.prolang = (SELECT oid FROM pg_language WHERE lanname = 'plpgsql')
+	  AND NOT EXISTS (SELECT FROM unnest(p.proconfig) c WHERE c LIKE 'search_path=%')$$,
+	'every PL/pgSQL function pins its search_path');
+SELECT is_empty($$
+	SELECT c.relname FROM pg_class c
+	WHERE c.relnamespace = 'medaid'::regnamespace AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+	  AND EXISTS (SELECT FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+				  AND (a.atttypid = 'medaid.cnid'::regtype OR a.attname = 'id_number'))
+	  AND NOT (c.relrowsecurity AND c.relforcerowsecurity)$$,
+	'every table that holds ID numbers has forced row-level security');
+SELECT is_empty($$
+	SELECT c.relname FROM pg_class c
+	WHERE c.relnamespace = 'medaid'::regnamespace AND c.relkind IN ('r', 'p', 'v', 'S')
+	  AND c.relowner <> 'medaid_owner'::regrole
+	  AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'i')$$,
+	'medaid_owner owns every table, view and sequence (partitions made later too)');
+SELECT is_empty($$
+	SELECT c.relname FROM pg_class c, aclexplode(c.relacl) a
+	WHERE c.relnamespace = 'medaid'::regnamespace AND a.grantee = 0$$,
+	'PUBLIC holds no privilege on any medaid table, view or sequence');
 
 SELECT * FROM finish();
 ROLLBACK;
