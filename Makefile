@@ -4,7 +4,8 @@ EXTENSION = medaid
 EXTVERSION = $(shell sed -n "s/^default_version *= *'\(.*\)'/\1/p" $(EXTENSION).control)
 
 MODULE_big = medaid
-OBJS = src/cnid_parse.o src/cnid.o src/name_normalize.o src/name.o src/category.o src/fen.o src/burden.o src/burden_year.o src/utf8.o
+OBJS = src/cnid_parse.o src/cnid.o src/name_normalize.o src/name.o src/category.o src/fen.o src/burden.o src/burden_year.o src/utf8.o \
+	src/redact.o src/log_redact.o
 
 # sql/medaid.sql is the one source of the newest install script.
 DATA_built = sql/$(EXTENSION)--$(EXTVERSION).sql
@@ -53,17 +54,36 @@ build/cnid_parse_test: test/unit/cnid_parse_test.c $(CORE_SRC) src/cnid_parse.h 
 	@mkdir -p build
 	$(CC) -std=c99 -O1 -g -Wall -Wextra -Werror $(SANITIZE) -Isrc -o $@ test/unit/cnid_parse_test.c $(CORE_SRC)
 
-unittest: build/cnid_parse_test
-	./build/cnid_parse_test
+# the log redaction scanner's unit test (src/redact.c)
+build/redact_test: test/unit/redact_test.c src/redact.c src/redact.h src/utf8_codec.h
+	@mkdir -p build
+	$(CC) -std=c99 -O1 -g -Wall -Wextra -Werror $(SANITIZE) -Isrc -o $@ test/unit/redact_test.c src/redact.c
+
+# Runs every unit test, then prints their summed "N passed, N failed".
+UNIT_TESTS = build/cnid_parse_test build/redact_test
+unittest: $(UNIT_TESTS)
+	@rc=0; for t in $(UNIT_TESTS); do ./$$t > $$t.out 2>&1 || rc=1; cat $$t.out; done; \
+	sed -n 's/^\([0-9][0-9]*\) passed, \([0-9][0-9]*\) failed$$/\1 \2/p' $(addsuffix .out,$(UNIT_TESTS)) | \
+	awk '{p += $$1; f += $$2} END {print p " passed, " f " failed"}'; exit $$rc
 
 build/cnid_fuzz: test/unit/cnid_fuzz.c $(CORE_SRC) src/cnid_parse.h src/name_normalize.h src/utf8_codec.h
 	@mkdir -p build
 	$(FUZZ_CC) -O1 -g -Wall -Wextra -Werror -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Isrc -o $@ test/unit/cnid_fuzz.c $(CORE_SRC)
 
-# make fuzz FUZZ_SECONDS=600 for a long run; CI runs a short one.
-fuzz: build/cnid_fuzz
-	@mkdir -p build/fuzz-corpus
-	./build/cnid_fuzz -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 build/fuzz-corpus test/unit/fuzz-seeds
+build/redact_fuzz: test/unit/redact_fuzz.c src/redact.c src/redact.h src/utf8_codec.h
+	@mkdir -p build
+	$(FUZZ_CC) -O1 -g -Wall -Wextra -Werror -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Isrc -o $@ test/unit/redact_fuzz.c src/redact.c
+
+# make fuzz FUZZ_SECONDS=600 for a long run; CI runs a short one.  The
+# seconds are shared: the redaction scanner (small, quickly covered) gets
+# a third, at least 1, and the parser the rest, at least 1.
+fuzz: build/cnid_fuzz build/redact_fuzz
+	@mkdir -p build/fuzz-corpus build/redact-fuzz-corpus
+	@r=$$(( $(FUZZ_SECONDS) / 3 )); [ $$r -ge 1 ] || r=1; c=$$(( $(FUZZ_SECONDS) - r )); [ $$c -ge 1 ] || c=1; \
+	echo "./build/cnid_fuzz -max_total_time=$$c"; \
+	./build/cnid_fuzz -max_total_time=$$c -print_final_stats=1 build/fuzz-corpus test/unit/fuzz-seeds && \
+	echo "./build/redact_fuzz -max_total_time=$$r" && \
+	./build/redact_fuzz -max_total_time=$$r -print_final_stats=1 build/redact-fuzz-corpus test/unit/fuzz-seeds
 
 .PHONY: unittest fuzz
 
