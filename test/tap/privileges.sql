@@ -4,7 +4,7 @@
 \i test/support/tap_setup.sql
 SET datestyle = ISO;
 BEGIN;
-SELECT plan(63);
+SELECT plan(64);
 
 -- run a query as a role and return its rows as text (the caller stays the
 -- superuser that records the results)
@@ -30,6 +30,20 @@ BEGIN
 EXCEPTION WHEN OTHERS THEN
 	RESET ROLE;
 	RAISE;
+END
+$$;
+-- a query's plan as a role
+CREATE FUNCTION pg_temp.explain_as(r name, q text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+	line text;
+	plan text := '';
+BEGIN
+	EXECUTE format('SET ROLE %I', r);
+	FOR line IN EXECUTE 'EXPLAIN (COSTS OFF) ' || q LOOP
+		plan := plan || line || E'\n';
+	END LOOP;
+	RESET ROLE;
+	RETURN plan;
 END
 $$;
 -- a valid ID number of a region, the n-th of 1980-01-01
@@ -157,6 +171,10 @@ SELECT throws_ok($$SELECT * FROM pg_temp.as_role('t_county', 'SELECT medaid.burd
 SELECT is((SELECT string_agg(x, ',') FROM pg_temp.as_role('t_county',
 	'SELECT count(*) FROM medaid.person WHERE medaid.cnid_region(id_number) <> ''370102'' OR region <> ''370102'''))::integer, 0,
 	'a query of its own over the register finds no one outside the county');
+
+SELECT matches(pg_temp.explain_as('t_county', 'SELECT count(*) FROM medaid.person'),
+	'InitPlan 1 .*Filter: \(region ~~ ANY \(\$0\)\)',
+	'the region patterns are computed once per query (an InitPlan), not per row');
 
 -- a city-mapped county role sees the city
 SELECT set_eq($$SELECT * FROM pg_temp.as_role('t_city', 'SELECT DISTINCT region FROM medaid.person')$$,
