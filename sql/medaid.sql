@@ -1745,24 +1745,27 @@ BEGIN
 			WHEN x.settle_date < o.settle_date THEN 'it is dated before the original'
 		   END AS why
 	INTO bad
-	FROM new_rows x
-	-- the original: in this statement, or loaded before (its date, from
-	-- settlement_key, lets the lookup go to one partition)
-	LEFT JOIN LATERAL (
+	FROM (SELECT * FROM new_rows r WHERE r.reverses IS NOT NULL) x
+	-- the original: in this statement, or loaded before (ids are unique
+	-- across both, checked above, so there is at most one).  Joins, not a
+	-- lookup per reversal: the statement's rows have no index, and a
+	-- month's file holds thousands of reversals among a million rows.
+	LEFT JOIN (
 		SELECT n.settlement_id, n.id_number, n.reverses, n.total, n.fund_paid, n.critical_paid,
 			   n.assistance_paid, n.settle_date
-		FROM new_rows n WHERE n.settlement_id = x.reverses
+		FROM new_rows n
+		WHERE n.settlement_id IN (SELECT r.reverses FROM new_rows r WHERE r.reverses IS NOT NULL)
 		UNION ALL
+		-- its date, from settlement_key, lets the lookup go to one partition
 		SELECT s.settlement_id, s.id_number, s.reverses, s.total, s.fund_paid, s.critical_paid,
 			   s.assistance_paid, s.settle_date
-		FROM medaid.settlement_key k
+		FROM (SELECT DISTINCT r.reverses FROM new_rows r WHERE r.reverses IS NOT NULL) r
+		JOIN medaid.settlement_key k ON k.settlement_id = r.reverses
 		JOIN medaid.settlement s ON s.settlement_id = k.settlement_id AND s.settle_date = k.settle_date
-		WHERE k.settlement_id = x.reverses
-		LIMIT 1) o ON true
-	WHERE x.reverses IS NOT NULL
-	  AND (o.settlement_id IS NULL OR o.id_number OPERATOR(medaid.<>) x.id_number OR o.reverses IS NOT NULL
-		   OR x.total <> -o.total OR x.fund_paid <> -o.fund_paid OR x.critical_paid <> -o.critical_paid
-		   OR x.assistance_paid <> -o.assistance_paid OR x.settle_date < o.settle_date)
+	) o ON o.settlement_id = x.reverses
+	WHERE o.settlement_id IS NULL OR o.id_number OPERATOR(medaid.<>) x.id_number OR o.reverses IS NOT NULL
+		  OR x.total <> -o.total OR x.fund_paid <> -o.fund_paid OR x.critical_paid <> -o.critical_paid
+		  OR x.assistance_paid <> -o.assistance_paid OR x.settle_date < o.settle_date
 	LIMIT 1;
 	IF FOUND THEN
 		RAISE EXCEPTION 'broken reversal %: %', quote_literal(bad.settlement_id), bad.why
