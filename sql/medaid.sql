@@ -1529,6 +1529,17 @@ CREATE FUNCTION medaid.burden_state_region(state bytea, month date) RETURNS text
 COMMENT ON FUNCTION medaid.burden_state_region(bytea, date) IS
 'the region of the state''s latest settlement up to the end of the month holding the date (by date, then settlement_id in byte order); NULL if none';
 
+-- A state that is not internal: partial states made apart (on Citus
+-- workers, per partition, per load) combine into one, across nodes too.
+CREATE AGGREGATE medaid.burden_state_union(bytea) (
+	SFUNC = medaid.burden_state_merge,
+	STYPE = bytea,
+	COMBINEFUNC = medaid.burden_state_merge,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE medaid.burden_state_union(bytea) IS
+'the burden state of all the states'' settlements (burden_state_merge as an aggregate, bytea state): combines partial burden states made on different nodes or partitions; burden_state_result reads the whole';
+
 CREATE TABLE medaid.income_baseline (
 	province text NOT NULL CHECK (province ~ '^[0-9]{2}$'),
 	year integer NOT NULL CHECK (year BETWEEN 2000 AND 2100),
@@ -3510,6 +3521,8 @@ GRANT CREATE ON SCHEMA medaid TO medaid_owner;
 -- what reads bytes a caller makes up, or writes, or is a trigger: not PUBLIC
 REVOKE EXECUTE ON FUNCTION medaid.burden_state_merge(bytea, bytea), medaid.burden_state_result(bytea, date, numeric),
 	medaid.burden_state_region(bytea, date) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION medaid.burden_state_union(bytea) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION medaid.burden_state_union(bytea) TO medaid_owner, medaid_admin;
 GRANT EXECUTE ON FUNCTION medaid.burden_state_merge(bytea, bytea), medaid.burden_state_result(bytea, date, numeric),
 	medaid.burden_state_region(bytea, date) TO medaid_owner, medaid_admin;
 REVOKE EXECUTE ON FUNCTION medaid.open_batch(text, date, text), medaid.reconcile(bigint),

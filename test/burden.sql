@@ -169,6 +169,15 @@ JOIN (SELECT person, burden_state(d, amount, settlement_id, region) FILTER (WHER
 			 burden_state(d, amount, settlement_id, region) FILTER (WHERE g % 2 = 1) AS b
 	  FROM s GROUP BY person) h USING (person)
 WHERE st.state IS DISTINCT FROM burden_state_merge(h.a, h.b) OR st.state IS DISTINCT FROM burden_state_merge(h.b, h.a);
+-- partial states (four per person, as four nodes would make) combine
+-- into the same bytes with the aggregate burden_state_union
+SELECT count(*) AS union_differs
+FROM st
+JOIN (SELECT person, burden_state_union(state) AS state
+	  FROM (SELECT person, g % 4 AS part, burden_state(d, amount, settlement_id, region) AS state
+			FROM s GROUP BY person, g % 4) p
+	  GROUP BY person) u USING (person)
+WHERE st.state IS DISTINCT FROM u.state;
 SELECT burden_state_merge(NULL, NULL) IS NULL AS none,
 	   burden_state_merge((SELECT state FROM st WHERE person = 1), NULL) = (SELECT state FROM st WHERE person = 1) AS one;
 SET parallel_setup_cost = 0;
