@@ -87,6 +87,13 @@ fuzz: build/cnid_fuzz build/redact_fuzz
 
 .PHONY: unittest fuzz
 
+# The SQL fuzz test (test/tap/fuzz_sql.sql, short in CI) at length, in a
+# throwaway cluster; FUZZ_SQL_* (scripts/fuzz-sql) size it.
+FUZZ_SQL_ROWS ?= 2000000
+fuzz-sql-long:
+	FUZZ_SQL_ROWS=$(FUZZ_SQL_ROWS) pg_virtualenv -t bash scripts/fuzz-sql
+.PHONY: fuzz-sql-long
+
 # Benchmarks: each reports ratios against a baseline measured in the same run.
 bench-cnid:
 	bash bench/cnid.sh
@@ -99,3 +106,15 @@ bench-reconcile:
 bench-burden:
 	bash bench/burden.sh
 .PHONY: bench-burden
+
+bench-cycle:
+	bash bench/cycle.sh
+.PHONY: bench-cycle
+
+# Fault tests at length (scripts/test-fault; CI runs it short): backends
+# killed at random points, SIGTERM and SIGKILL, in a throwaway cluster.
+FAULT_ROUNDS ?= 50
+FAULT_ROWS ?= 200000
+fault:
+	FAULT_ROUNDS=$(FAULT_ROUNDS) FAULT_ROWS=$(FAULT_ROWS) pg_virtualenv -t bash scripts/test-fault
+.PHONY: fault

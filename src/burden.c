@@ -43,6 +43,15 @@ burden_state_new(MemoryContext cxt)
 	return st;
 }
 
+static void
+burden_day_count_overflow(void)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+			 errmsg("too many settlements on one day"),
+			 errdetail("A day holds at most %d settlements.", PG_INT32_MAX)));
+}
+
 void
 burden_add_day(BurdenState *st, int32 day, int64 fen, int32 n)
 {
@@ -53,7 +62,8 @@ burden_add_day(BurdenState *st, int32 day, int64 fen, int32 n)
 		if (last->day == day)
 		{
 			last->fen = medaid_fen_add(last->fen, fen);
-			last->n += n;
+			if (unlikely(pg_add_s32_overflow(last->n, n, &last->n)))
+				burden_day_count_overflow();
 			return;
 		}
 		if (last->day > day)
@@ -124,7 +134,8 @@ burden_normalise(BurdenState *st)
 		if (out > 0 && st->days[out - 1].day == st->days[i].day)
 		{
 			st->days[out - 1].fen = medaid_fen_add(st->days[out - 1].fen, st->days[i].fen);
-			st->days[out - 1].n += st->days[i].n;
+			if (unlikely(pg_add_s32_overflow(st->days[out - 1].n, st->days[i].n, &st->days[out - 1].n)))
+				burden_day_count_overflow();
 		}
 		else
 			st->days[out++] = st->days[i];

@@ -24,6 +24,8 @@
 #include "access/htup_details.h"
 #include "funcapi.h"
 #include "libpq/pqformat.h"
+#include "mb/pg_wchar.h"
+#include "miscadmin.h"
 #include "port/pg_bswap.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
@@ -140,6 +142,37 @@ burden_year_add_latest(BurdenYearState *st, MemoryContext cxt, int32 day,
 	memcpy(e->region, region, regionlen);
 }
 
+/*
+ * Append a month known to be later than every month held (a stored state's
+ * months, checked in order by burden_year_view): no search.
+ */
+static void
+burden_year_append_latest(BurdenYearState *st, MemoryContext cxt, int32 day,
+						  const char *id, int32 idlen, const char *region, int32 regionlen)
+{
+	BurdenLatest *e;
+
+	if (st->nlatest == st->maxlatest)
+	{
+		if (st->maxlatest >= (int32) (MaxAllocSize / sizeof(BurdenLatest) / 2))
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("burden_state cannot hold more than %d months", st->maxlatest)));
+		st->maxlatest *= 2;
+		st->latest = repalloc(st->latest, sizeof(BurdenLatest) * st->maxlatest);
+	}
+	st->last = st->nlatest++;
+	e = &st->latest[st->last];
+	e->month = day_month(day);
+	e->day = day;
+	e->idlen = idlen;
+	e->regionlen = regionlen;
+	e->id = MemoryContextAlloc(cxt, Max(idlen, 1));
+	memcpy(e->id, id, idlen);
+	e->region = MemoryContextAlloc(cxt, Max(regionlen, 1));
+	memcpy(e->region, region, regionlen);
+}
+
 static void
 burden_year_combine_into(BurdenYearState *a, const BurdenYearState *b, MemoryContext cxt)
 {
@@ -150,8 +183,13 @@ burden_year_combine_into(BurdenYearState *a, const BurdenYearState *b, MemoryCon
 	MemoryContextSwitchTo(old);
 	a->days->settlements += b->days->settlements;
 	for (int32 i = 0; i < b->nlatest; i++)
+	{
+		/* a search per month: many months (only a made-up state has them) take a while */
+		if ((i & 0x3FF) == 0)
+			CHECK_FOR_INTERRUPTS();
 		burden_year_add_latest(a, cxt, b->latest[i].day, b->latest[i].id, b->latest[i].idlen,
 							   b->latest[i].region, b->latest[i].regionlen);
+	}
 }
 
 static int
@@ -266,9 +304,15 @@ burden_year_view(bytea *b, BurdenYearView *v)
 	{
 		int32		day = get32(p);
 		int32		n = get32(p + 4);
+		int64		fen = get64(p + 8);
 
-		if (n < 0 || DATE_NOT_FINITE(day) || !IS_VALID_DATE(day))
+		if (n <= 0 || DATE_NOT_FINITE(day) || !IS_VALID_DATE(day))
 			corrupt("a day is invalid");
+		/* each settlement is within BURDEN_MAX_FEN, so their mean is too */
+		if (fen / n > BURDEN_MAX_FEN || fen / n < -BURDEN_MAX_FEN)
+			corrupt("a day's amount is out of range");
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 		if (i > 0 && day <= prev_day)
 			corrupt("its days are not in order");
 		prev_day = day;
@@ -302,7 +346,12 @@ burden_year_view(bytea *b, BurdenYearView *v)
 		p += 4;
 		if (len < 0 || len > end - p)
 			corrupt("a region does not fit");
+		/* burden_state_region returns it as text */
+		if (memchr(p, '\0', len) != NULL || !pg_verifymbstr(p, len, true))
+			corrupt("a region is not text");
 		p += len;
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 		if (DATE_NOT_FINITE(day) || !IS_VALID_DATE(day) || day_month(day) != month)
 			corrupt("a month's latest settlement lies outside it");
 		if (i > 0 && month <= prev_month)
@@ -345,7 +394,7 @@ burden_year_read(bytea *b, MemoryContext cxt)
 		int32		regionlen = get32(id + idlen);
 		const char *region = id + idlen + 4;
 
-		burden_year_add_latest(st, cxt, day, id, idlen, region, regionlen);
+		burden_year_append_latest(st, cxt, day, id, idlen, region, regionlen);
 		p = region + regionlen;
 	}
 	return st;

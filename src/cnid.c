@@ -68,7 +68,11 @@ cnid_reason_detail(const cnid_result *r)
 			{
 				char		buf[8];
 				uint32		cp = r->bad_char;
-				int			n = (int) utf8_encode(cp, buf);
+				int			n;
+
+				if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+					cp = 0xFFFD;	/* bytes that are not UTF-8 (SQL_ASCII) */
+				n = (int) utf8_encode(cp, buf);
 
 				buf[n] = '\0';
 				return psprintf("Character %d (\"%s\", U+%04X) cannot appear in an ID number.",

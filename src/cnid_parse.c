@@ -179,9 +179,11 @@ cnid_mask_input(const char *raw, size_t len, char *out)
 	const unsigned char *s = (const unsigned char *) raw;
 	uint32_t	head[6];
 	uint32_t	tail[4];
+	int			t4 = 0;			/* where the next character goes in tail */
 	int			n = 0;
 	size_t		i = 0;
 	char	   *p = out;
+	int			keep;
 	int			stars;
 
 	while (i < len)
@@ -196,7 +198,8 @@ cnid_mask_input(const char *raw, size_t len, char *out)
 			cp = (unsigned char) c;
 		if (n < 6)
 			head[n] = cp;
-		tail[n % 4] = cp;
+		tail[t4] = cp;
+		t4 = (t4 + 1) & 3;
 		if (n < 1000000)
 			n++;
 	}
@@ -207,15 +210,21 @@ cnid_mask_input(const char *raw, size_t len, char *out)
 		*p = '\0';
 		return;
 	}
+	/*
+	 * The last 4 of 18 or more; of fewer, only what lies past character 14,
+	 * where an 18-character number's birth date ends (a 15-digit number's
+	 * ends at 12): no birth-date digit is ever shown.
+	 */
+	keep = n >= 18 ? 4 : (n > 14 ? n - 14 : 0);
 	for (int k = 0; k < 6; k++)
 		p += put_code_point(p, head[k]);
-	stars = n - 10;
+	stars = n - 6 - keep;
 	if (stars > 12)
 		stars = 12;
 	for (int k = 0; k < stars; k++)
 		*p++ = '*';
-	for (int k = 0; k < 4; k++)
-		p += put_code_point(p, tail[(n - 4 + k) % 4]);
+	for (int k = 4 - keep; k < 4; k++)
+		p += put_code_point(p, tail[(t4 + k) & 3]);
 	*p = '\0';
 }
 

@@ -71,8 +71,9 @@ extern cnid_status cnid_parse(const char *raw, size_t len, int32_t today,
 							  cnid_result *r);
 
 /*
- * Write the normalised input, masked (first 6 and last 4 characters kept,
- * at most 12 '*' between; all '*' when 10 characters or fewer), and a NUL
+ * Write the normalised input, masked (first 6 characters kept, and the last
+ * 4 of 18 or more, of fewer only those past the 14th, so never a birth-date
+ * digit; at most 12 '*' between; all '*' when 10 characters or fewer), and a NUL
  * to out[CNID_MASK_MAX].
  */
 extern void cnid_mask_input(const char *raw, size_t len, char *out);
