@@ -3029,9 +3029,13 @@ BEGIN
 	-- person and year at once waits here for the other to finish, then
 	-- sees its row (in READ COMMITTED), rather than meeting the unique
 	-- index enrollment_one_subsidy, whose error would name the person.
+	-- One lock for all subsidised enrolments, not one per person: a load of
+	-- a county's file would otherwise hold tens of thousands of locks until
+	-- it commits and run out of shared memory (53200).  Taken again by the
+	-- same transaction it costs nothing; loads granting subsidies take
+	-- turns.
 	IF NEW.subsidy_amount > 0 THEN
-		PERFORM pg_advisory_xact_lock(hashtext('medaid.enrollment'),
-									  medaid.cnid_hash(NEW.id_number) # NEW.year);
+		PERFORM pg_advisory_xact_lock(hashtext('medaid.enrollment'));
 	END IF;
 	IF NEW.subsidy_amount > 0 AND EXISTS (
 			SELECT FROM medaid.enrollment e
