@@ -2408,9 +2408,11 @@ BEGIN
 		ON CONFLICT (id_number, month, dept) DO NOTHING
 		RETURNING warning_push.id_number
 	)
-	SELECT d.id_number, d.category, d.annual_burden, d.threshold, d.first_crossed_on, d.is_new, d.region
-	FROM due d JOIN pushed p ON p.id_number OPERATOR(medaid.=) d.id_number
-	ORDER BY d.region, d.annual_burden DESC;
+	-- each pushed row's warning by its key (a join of the two CTEs, which
+	-- have no statistics, was planned as a nested loop: quadratic)
+	SELECT w.id_number, w.category, w.annual_burden, w.threshold, w.first_crossed_on, w.is_new, w.region
+	FROM pushed p JOIN medaid.warning w ON w.id_number OPERATOR(medaid.=) p.id_number AND w.month = m
+	ORDER BY w.region, w.annual_burden DESC;
 	GET DIAGNOSTICS n = ROW_COUNT;
 	INSERT INTO medaid.audit_log (action, month, dept, counts)
 	VALUES ('warning_push', m, push_warnings.dept, jsonb_build_object('pushed', n));
