@@ -2379,6 +2379,7 @@ CREATE FUNCTION medaid.push_warnings(month date, dept text)
 DECLARE
 	m date;
 	n bigint;
+	pushed_ids medaid.cnid[];
 BEGIN
 	IF push_warnings.dept IS NULL OR push_warnings.dept NOT IN ('civil_affairs', 'rural') THEN
 		RAISE EXCEPTION 'invalid department: %', coalesce(quote_literal(push_warnings.dept), 'NULL')
@@ -2390,7 +2391,6 @@ BEGIN
 			USING ERRCODE = 'invalid_parameter_value';
 	END IF;
 	m := date_trunc('month', push_warnings.month)::date;
-	RETURN QUERY
 	WITH due AS (
 		SELECT w.* FROM medaid.warning w
 		WHERE w.month = m
@@ -2408,12 +2408,16 @@ BEGIN
 		ON CONFLICT (id_number, month, dept) DO NOTHING
 		RETURNING warning_push.id_number
 	)
-	-- each pushed row's warning by its key (a join of the two CTEs, which
-	-- have no statistics, was planned as a nested loop: quadratic)
+	SELECT array_agg(p.id_number) INTO pushed_ids FROM pushed p;
+	n := coalesce(cardinality(pushed_ids), 0);
+	-- the pushed rows' warnings, looked up by ID in one pass (a join of the
+	-- pushed rows to the month's warnings, planned on statistics that do
+	-- not yet know the month, became a nested loop: quadratic)
+	RETURN QUERY
 	SELECT w.id_number, w.category, w.annual_burden, w.threshold, w.first_crossed_on, w.is_new, w.region
-	FROM pushed p JOIN medaid.warning w ON w.id_number OPERATOR(medaid.=) p.id_number AND w.month = m
+	FROM medaid.warning w
+	WHERE w.month = m AND w.id_number OPERATOR(medaid.=) ANY (pushed_ids)
 	ORDER BY w.region, w.annual_burden DESC;
-	GET DIAGNOSTICS n = ROW_COUNT;
 	INSERT INTO medaid.audit_log (action, month, dept, counts)
 	VALUES ('warning_push', m, push_warnings.dept, jsonb_build_object('pushed', n));
 END
