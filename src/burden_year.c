@@ -89,6 +89,41 @@ latest_cmp(int32 day_a, const char *id_a, int32 len_a,
 	return len_a < len_b ? -1 : (len_a > len_b ? 1 : 0);
 }
 
+/* A new month's entry at the end of st's months (grown as needed). */
+static BurdenLatest *
+latest_new_month(BurdenYearState *st, int32 month)
+{
+	BurdenLatest *e;
+
+	if (st->nlatest == st->maxlatest)
+	{
+		if (st->maxlatest >= (int32) (MaxAllocSize / sizeof(BurdenLatest) / 2))
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("burden_state cannot hold more than %d months", st->maxlatest)));
+		st->maxlatest *= 2;
+		st->latest = repalloc(st->latest, sizeof(BurdenLatest) * st->maxlatest);
+	}
+	st->last = st->nlatest++;
+	e = &st->latest[st->last];
+	e->month = month;
+	return e;
+}
+
+/* Make (day, id, region) the month's latest settlement. */
+static void
+latest_set(BurdenLatest *e, MemoryContext cxt, int32 day,
+		   const char *id, int32 idlen, const char *region, int32 regionlen)
+{
+	e->day = day;
+	e->idlen = idlen;
+	e->regionlen = regionlen;
+	e->id = MemoryContextAlloc(cxt, Max(idlen, 1));
+	memcpy(e->id, id, idlen);
+	e->region = MemoryContextAlloc(cxt, Max(regionlen, 1));
+	memcpy(e->region, region, regionlen);
+}
+
 /* Keep (day, id, region) as its month's latest if it is later. */
 static void
 burden_year_add_latest(BurdenYearState *st, MemoryContext cxt, int32 day,
@@ -119,27 +154,8 @@ burden_year_add_latest(BurdenYearState *st, MemoryContext cxt, int32 day,
 		pfree(e->region);
 	}
 	else
-	{
-		if (st->nlatest == st->maxlatest)
-		{
-			if (st->maxlatest >= (int32) (MaxAllocSize / sizeof(BurdenLatest) / 2))
-				ereport(ERROR,
-						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-						 errmsg("burden_state cannot hold more than %d months", st->maxlatest)));
-			st->maxlatest *= 2;
-			st->latest = repalloc(st->latest, sizeof(BurdenLatest) * st->maxlatest);
-		}
-		st->last = st->nlatest++;
-		e = &st->latest[st->last];
-		e->month = month;
-	}
-	e->day = day;
-	e->idlen = idlen;
-	e->regionlen = regionlen;
-	e->id = MemoryContextAlloc(cxt, Max(idlen, 1));
-	memcpy(e->id, id, idlen);
-	e->region = MemoryContextAlloc(cxt, Max(regionlen, 1));
-	memcpy(e->region, region, regionlen);
+		e = latest_new_month(st, month);
+	latest_set(e, cxt, day, id, idlen, region, regionlen);
 }
 
 /*
@@ -150,27 +166,7 @@ static void
 burden_year_append_latest(BurdenYearState *st, MemoryContext cxt, int32 day,
 						  const char *id, int32 idlen, const char *region, int32 regionlen)
 {
-	BurdenLatest *e;
-
-	if (st->nlatest == st->maxlatest)
-	{
-		if (st->maxlatest >= (int32) (MaxAllocSize / sizeof(BurdenLatest) / 2))
-			ereport(ERROR,
-					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-					 errmsg("burden_state cannot hold more than %d months", st->maxlatest)));
-		st->maxlatest *= 2;
-		st->latest = repalloc(st->latest, sizeof(BurdenLatest) * st->maxlatest);
-	}
-	st->last = st->nlatest++;
-	e = &st->latest[st->last];
-	e->month = day_month(day);
-	e->day = day;
-	e->idlen = idlen;
-	e->regionlen = regionlen;
-	e->id = MemoryContextAlloc(cxt, Max(idlen, 1));
-	memcpy(e->id, id, idlen);
-	e->region = MemoryContextAlloc(cxt, Max(regionlen, 1));
-	memcpy(e->region, region, regionlen);
+	latest_set(latest_new_month(st, day_month(day)), cxt, day, id, idlen, region, regionlen);
 }
 
 static void

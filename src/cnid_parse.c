@@ -62,23 +62,10 @@ is_separator(uint32_t cp)
 		case '\r':
 		case '\v':
 		case '\f':
-		case 0x00A0:			/* no-break space */
-		case 0x3000:			/* ideographic space */
-		case 0x200B:			/* zero width space */
-		case 0xFEFF:			/* byte order mark */
 		case '-':
-		case 0xFF0D:			/* full-width hyphen-minus */
-		case 0x2010:			/* hyphen */
-		case 0x2011:			/* non-breaking hyphen */
-		case 0x2012:			/* figure dash */
-		case 0x2013:			/* en dash */
-		case 0x2014:			/* em dash */
-		case 0x2015:			/* horizontal bar */
-		case 0x2212:			/* minus sign */
-		case 0xFE63:			/* small hyphen-minus */
 			return 1;
 		default:
-			return 0;
+			return utf8_is_wide_id_separator(cp);
 	}
 }
 

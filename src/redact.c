@@ -49,31 +49,6 @@ typedef struct id_run
 	size_t		chars;			/* digits, plus 1 for a trailing X */
 } id_run;
 
-/* Non-ASCII separators; the same as cnid_parse.c's is_separator(). */
-static int
-is_wide_separator(uint32_t cp)
-{
-	switch (cp)
-	{
-		case 0x00A0:			/* no-break space */
-		case 0x3000:			/* ideographic space */
-		case 0x200B:			/* zero width space */
-		case 0xFEFF:			/* byte order mark */
-		case 0xFF0D:			/* full-width hyphen-minus */
-		case 0x2010:			/* hyphen */
-		case 0x2011:			/* non-breaking hyphen */
-		case 0x2012:			/* figure dash */
-		case 0x2013:			/* en dash */
-		case 0x2014:			/* em dash */
-		case 0x2015:			/* horizontal bar */
-		case 0x2212:			/* minus sign */
-		case 0xFE63:			/* small hyphen-minus */
-			return 1;
-		default:
-			return 0;
-	}
-}
-
 /* Classify the character at s[*i] and advance *i past it (i < len). */
 static char_kind
 classify(const unsigned char *s, size_t len, size_t *i)
@@ -97,7 +72,7 @@ classify(const unsigned char *s, size_t len, size_t *i)
 		return KIND_DIGIT;
 	if (cp == 0xFF38 || cp == 0xFF58)
 		return KIND_X;
-	if (cp != UTF8_BAD && is_wide_separator(cp))
+	if (cp != UTF8_BAD && utf8_is_wide_id_separator(cp))
 		return KIND_SEPARATOR;
 	return KIND_OTHER;
 }

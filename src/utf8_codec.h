@@ -105,4 +105,33 @@ utf8_encode(uint32_t cp, char *out)
 	return 4;
 }
 
+/*
+ * The non-ASCII characters an ID number may carry between its digits and
+ * that are dropped (spaces and dashes of other scripts): one list for the
+ * parser (cnid_parse.c) and the log redaction (redact.c).
+ */
+static inline int
+utf8_is_wide_id_separator(uint32_t cp)
+{
+	switch (cp)
+	{
+		case 0x00A0:			/* no-break space */
+		case 0x3000:			/* ideographic space */
+		case 0x200B:			/* zero width space */
+		case 0xFEFF:			/* byte order mark */
+		case 0xFF0D:			/* full-width hyphen-minus */
+		case 0x2010:			/* hyphen */
+		case 0x2011:			/* non-breaking hyphen */
+		case 0x2012:			/* figure dash */
+		case 0x2013:			/* en dash */
+		case 0x2014:			/* em dash */
+		case 0x2015:			/* horizontal bar */
+		case 0x2212:			/* minus sign */
+		case 0xFE63:			/* small hyphen-minus */
+			return 1;
+		default:
+			return 0;
+	}
+}
+
 #endif							/* UTF8_CODEC_H */
