@@ -2402,9 +2402,8 @@ BEGIN
 		-- a push running at the same time has delivered a row already: it
 		-- is not delivered twice (and no unique violation names the person)
 		INSERT INTO medaid.warning_push (month, id_number, dept, region)
-		SELECT m, d.id_number, push_warnings.dept,
-			   COALESCE((SELECT pe.region FROM medaid.person pe WHERE pe.id_number OPERATOR(medaid.=) d.id_number), d.region)
-		FROM due d
+		SELECT m, d.id_number, push_warnings.dept, COALESCE(pe.region, d.region)
+		FROM due d LEFT JOIN medaid.person pe ON pe.id_number OPERATOR(medaid.=) d.id_number
 		ON CONFLICT (id_number, month, dept) DO NOTHING
 		RETURNING warning_push.id_number
 	)
@@ -3409,77 +3408,29 @@ $invoker$;
 -- numbers.  medaid_owner (medaid's own functions), medaid_admin (reading)
 -- and medaid_etl see every row; region-limited roles see the rows of their
 -- regions: a row's own region, or its person's region in the register.
-ALTER TABLE medaid.person ENABLE ROW LEVEL SECURITY;
-ALTER TABLE medaid.person FORCE ROW LEVEL SECURITY;
-ALTER TABLE medaid.category_period ENABLE ROW LEVEL SECURITY;
-ALTER TABLE medaid.category_period FORCE ROW LEVEL SECURITY;
-ALTER TABLE medaid.roster_staging ENABLE ROW LEVEL SECURITY;
-ALTER TABLE medaid.roster_staging FORCE ROW LEVEL SECURITY;
-ALTER TABLE medaid.roster_result ENABLE ROW LEVEL SECURITY;
-ALTER TABLE medaid.roster_result FORCE ROW LEVEL SECURITY;
-ALTER TABLE medaid.roster_change ENABLE ROW LEVEL SECURITY;
-ALTER TABLE medaid.roster_change FORCE ROW LEVEL SECURITY;
-ALTER TABLE medaid.anomaly_return ENABLE ROW LEVEL SECURITY;
-ALTER TABLE medaid.anomaly_return FORCE ROW LEVEL SECURITY;
-ALTER TABLE medaid.monthly_review ENABLE ROW LEVEL SECURITY;
-ALTER TABLE medaid.monthly_review FORCE ROW LEVEL SECURITY;
-ALTER TABLE medaid.settlement ENABLE ROW LEVEL SECURITY;
-ALTER TABLE medaid.settlement FORCE ROW LEVEL SECURITY;
-ALTER TABLE medaid.settlement_key ENABLE ROW LEVEL SECURITY;
-ALTER TABLE medaid.settlement_key FORCE ROW LEVEL SECURITY;
-ALTER TABLE medaid.settlement_staging ENABLE ROW LEVEL SECURITY;
-ALTER TABLE medaid.settlement_staging FORCE ROW LEVEL SECURITY;
-ALTER TABLE medaid.burden_year ENABLE ROW LEVEL SECURITY;
-ALTER TABLE medaid.burden_year FORCE ROW LEVEL SECURITY;
-ALTER TABLE medaid.warning ENABLE ROW LEVEL SECURITY;
-ALTER TABLE medaid.warning FORCE ROW LEVEL SECURITY;
-ALTER TABLE medaid.warning_push ENABLE ROW LEVEL SECURITY;
-ALTER TABLE medaid.warning_push FORCE ROW LEVEL SECURITY;
-ALTER TABLE medaid.city_warning ENABLE ROW LEVEL SECURITY;
-ALTER TABLE medaid.city_warning FORCE ROW LEVEL SECURITY;
-ALTER TABLE medaid.enrollment ENABLE ROW LEVEL SECURITY;
-ALTER TABLE medaid.enrollment FORCE ROW LEVEL SECURITY;
-
--- every row, for medaid's functions, the administrator (reading) and ETL
-CREATE POLICY owner_all ON medaid.person TO medaid_owner USING (true) WITH CHECK (true);
-CREATE POLICY owner_all ON medaid.category_period TO medaid_owner USING (true) WITH CHECK (true);
-CREATE POLICY owner_all ON medaid.roster_staging TO medaid_owner USING (true) WITH CHECK (true);
-CREATE POLICY owner_all ON medaid.roster_result TO medaid_owner USING (true) WITH CHECK (true);
-CREATE POLICY owner_all ON medaid.roster_change TO medaid_owner USING (true) WITH CHECK (true);
-CREATE POLICY owner_all ON medaid.anomaly_return TO medaid_owner USING (true) WITH CHECK (true);
-CREATE POLICY owner_all ON medaid.monthly_review TO medaid_owner USING (true) WITH CHECK (true);
-CREATE POLICY owner_all ON medaid.settlement TO medaid_owner USING (true) WITH CHECK (true);
-CREATE POLICY owner_all ON medaid.settlement_key TO medaid_owner USING (true) WITH CHECK (true);
-CREATE POLICY owner_all ON medaid.settlement_staging TO medaid_owner USING (true) WITH CHECK (true);
-CREATE POLICY owner_all ON medaid.burden_year TO medaid_owner USING (true) WITH CHECK (true);
-CREATE POLICY owner_all ON medaid.warning TO medaid_owner USING (true) WITH CHECK (true);
-CREATE POLICY owner_all ON medaid.warning_push TO medaid_owner USING (true) WITH CHECK (true);
-CREATE POLICY owner_all ON medaid.city_warning TO medaid_owner USING (true) WITH CHECK (true);
-CREATE POLICY owner_all ON medaid.enrollment TO medaid_owner USING (true) WITH CHECK (true);
-CREATE POLICY admin_read ON medaid.person FOR SELECT TO medaid_admin USING (true);
-CREATE POLICY admin_read ON medaid.category_period FOR SELECT TO medaid_admin USING (true);
-CREATE POLICY admin_read ON medaid.roster_staging FOR SELECT TO medaid_admin USING (true);
-CREATE POLICY admin_read ON medaid.roster_result FOR SELECT TO medaid_admin USING (true);
-CREATE POLICY admin_read ON medaid.roster_change FOR SELECT TO medaid_admin USING (true);
-CREATE POLICY admin_read ON medaid.anomaly_return FOR SELECT TO medaid_admin USING (true);
-CREATE POLICY admin_read ON medaid.monthly_review FOR SELECT TO medaid_admin USING (true);
-CREATE POLICY admin_read ON medaid.settlement FOR SELECT TO medaid_admin USING (true);
-CREATE POLICY admin_read ON medaid.settlement_key FOR SELECT TO medaid_admin USING (true);
-CREATE POLICY admin_read ON medaid.settlement_staging FOR SELECT TO medaid_admin USING (true);
-CREATE POLICY admin_read ON medaid.burden_year FOR SELECT TO medaid_admin USING (true);
-CREATE POLICY admin_read ON medaid.warning FOR SELECT TO medaid_admin USING (true);
-CREATE POLICY admin_read ON medaid.warning_push FOR SELECT TO medaid_admin USING (true);
-CREATE POLICY admin_read ON medaid.city_warning FOR SELECT TO medaid_admin USING (true);
-CREATE POLICY admin_read ON medaid.enrollment FOR SELECT TO medaid_admin USING (true);
--- ETL: INSERT loaders work as a member; COPY needs the role's BYPASSRLS
-CREATE POLICY etl_all ON medaid.roster_staging TO medaid_etl USING (true) WITH CHECK (true);
-CREATE POLICY etl_all ON medaid.category_period TO medaid_etl USING (true) WITH CHECK (true);
-CREATE POLICY etl_all ON medaid.settlement TO medaid_etl USING (true) WITH CHECK (true);
-CREATE POLICY etl_all ON medaid.settlement_staging TO medaid_etl USING (true) WITH CHECK (true);
-CREATE POLICY etl_all ON medaid.warning TO medaid_etl USING (true) WITH CHECK (true);
-CREATE POLICY etl_all ON medaid.warning_push TO medaid_etl USING (true) WITH CHECK (true);
-CREATE POLICY etl_all ON medaid.city_warning TO medaid_etl USING (true) WITH CHECK (true);
-CREATE POLICY etl_all ON medaid.enrollment TO medaid_etl USING (true) WITH CHECK (true);
+-- One list of the tables that hold ID numbers, and of those ETL writes
+-- (names are constants: no data reaches the dynamic SQL).
+DO $rls$
+DECLARE
+	t text;
+BEGIN
+	FOREACH t IN ARRAY ARRAY['person', 'category_period', 'roster_staging', 'roster_result', 'roster_change',
+			'anomaly_return', 'monthly_review', 'settlement', 'settlement_key', 'settlement_staging',
+			'burden_year', 'warning', 'warning_push', 'city_warning', 'enrollment']
+	LOOP
+		EXECUTE pg_catalog.format('ALTER TABLE medaid.%I ENABLE ROW LEVEL SECURITY', t);
+		EXECUTE pg_catalog.format('ALTER TABLE medaid.%I FORCE ROW LEVEL SECURITY', t);
+		EXECUTE pg_catalog.format('CREATE POLICY owner_all ON medaid.%I TO medaid_owner USING (true) WITH CHECK (true)', t);
+		EXECUTE pg_catalog.format('CREATE POLICY admin_read ON medaid.%I FOR SELECT TO medaid_admin USING (true)', t);
+	END LOOP;
+	-- ETL: INSERT loaders work as a member; COPY needs the role's BYPASSRLS
+	FOREACH t IN ARRAY ARRAY['roster_staging', 'category_period', 'settlement', 'settlement_staging', 'warning',
+			'warning_push', 'city_warning', 'enrollment']
+	LOOP
+		EXECUTE pg_catalog.format('CREATE POLICY etl_all ON medaid.%I TO medaid_etl USING (true) WITH CHECK (true)', t);
+	END LOOP;
+END
+$rls$;
 
 -- county staff: the people registered in their regions, and every row
 -- placed in their regions or belonging to those people
