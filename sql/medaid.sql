@@ -1728,6 +1728,7 @@ DECLARE
 	bad record;
 	n bigint;
 	s bigint;
+	originals text[];
 BEGIN
 	-- one id twice in this statement, or already held
 	SELECT x.settlement_id, count(*) AS times INTO bad
@@ -1745,61 +1746,82 @@ BEGIN
 				  DETAIL = 'A settlement with this id is already loaded.',
 				  HINT = 'Correct a settlement with a reversal (a negative row whose reverses names it) and a new settlement.';
 	END IF;
-	-- a reversal negates an existing settlement of the same person, once
-	SELECT x.settlement_id, x.reverses,
-		   CASE
-			WHEN o.settlement_id IS NULL THEN 'it names no settlement'
-			WHEN o.id_number OPERATOR(medaid.<>) x.id_number THEN 'it names a settlement of another person'
-			WHEN o.reverses IS NOT NULL THEN 'it names a reversal'
-			WHEN x.total <> -o.total OR x.fund_paid <> -o.fund_paid OR x.critical_paid <> -o.critical_paid
-				 OR x.assistance_paid <> -o.assistance_paid THEN 'its amounts do not negate the original''s'
-			WHEN x.settle_date < o.settle_date THEN 'it is dated before the original'
-		   END AS why
-	INTO bad
-	FROM (SELECT * FROM new_rows r WHERE r.reverses IS NOT NULL) x
-	-- the original: in this statement, or loaded before (ids are unique
-	-- across both, checked above, so there is at most one).  Joins, not a
-	-- lookup per reversal: the statement's rows have no index, and a
-	-- month's file holds thousands of reversals among a million rows.
-	LEFT JOIN (
-		SELECT n.settlement_id, n.id_number, n.reverses, n.total, n.fund_paid, n.critical_paid,
-			   n.assistance_paid, n.settle_date
-		FROM new_rows n
-		WHERE n.settlement_id IN (SELECT r.reverses FROM new_rows r WHERE r.reverses IS NOT NULL)
-		UNION ALL
-		-- its date, from settlement_key, lets the lookup go to one partition
-		SELECT s.settlement_id, s.id_number, s.reverses, s.total, s.fund_paid, s.critical_paid,
-			   s.assistance_paid, s.settle_date
-		FROM (SELECT DISTINCT r.reverses FROM new_rows r WHERE r.reverses IS NOT NULL) r
-		JOIN medaid.settlement_key k ON k.settlement_id = r.reverses
-		JOIN medaid.settlement s ON s.settlement_id = k.settlement_id AND s.settle_date = k.settle_date
-	) o ON o.settlement_id = x.reverses
-	WHERE o.settlement_id IS NULL OR o.id_number OPERATOR(medaid.<>) x.id_number OR o.reverses IS NOT NULL
-		  OR x.total <> -o.total OR x.fund_paid <> -o.fund_paid OR x.critical_paid <> -o.critical_paid
-		  OR x.assistance_paid <> -o.assistance_paid OR x.settle_date < o.settle_date
-	LIMIT 1;
-	IF FOUND THEN
-		RAISE EXCEPTION 'broken reversal %: %', quote_literal(bad.settlement_id), bad.why
-			USING ERRCODE = 'foreign_key_violation',
-				  DETAIL = format('It reverses %s. A reversal is a row of the same person whose amounts are the original''s, negated, dated on or after it.',
-								  quote_literal(bad.reverses));
-	END IF;
+	-- every id, first: the originals of this statement's reversals are then
+	-- found the same way as those loaded before
 	INSERT INTO medaid.settlement_key (settlement_id, id_number, settle_date)
 	SELECT x.settlement_id, x.id_number, x.settle_date FROM new_rows x;
-	-- an original is reversed once
-	SELECT x.reverses INTO bad
-	FROM new_rows x JOIN medaid.settlement_key k ON k.settlement_id = x.reverses AND k.reversed_by IS NOT NULL
-	LIMIT 1;
-	IF FOUND THEN
-		RAISE EXCEPTION 'settlement % is already reversed', quote_literal(bad.reverses)
-			USING ERRCODE = 'unique_violation';
-	END IF;
-	UPDATE medaid.settlement_key k SET reversed_by = x.settlement_id
-	FROM new_rows x WHERE x.reverses IS NOT NULL AND k.settlement_id = x.reverses;
-	GET DIAGNOSTICS n = ROW_COUNT;
-	IF n <> (SELECT count(*) FROM new_rows x WHERE x.reverses IS NOT NULL) THEN
-		RAISE EXCEPTION 'a settlement is reversed twice in one load'
-			USING ERRCODE = 'unique_violation';
+	-- a reversal negates an existing settlement of the same person, once.
+	-- The originals are looked up by id (settlement_key, then the one
+	-- partition of their date) from the array of the ids reversals name:
+	-- they cost the month's reversals, not the history and not reversals x
+	-- originals (the statement's rows have no statistics, and a join planned
+	-- on guesses became a nested loop over both).
+	SELECT array_agg(DISTINCT x.reverses) INTO originals
+	FROM new_rows x WHERE x.reverses IS NOT NULL;
+	IF originals IS NOT NULL THEN
+		-- The originals are found first, each by its key and then in the one
+		-- partition of its date (LATERAL ... LIMIT 1: the planner may not
+		-- turn it into a hash join that reads every partition), and kept
+		-- (MATERIALIZED: a join planned with them inside would look them all
+		-- up again for every reversal); then hashed against the reversals.
+		-- Each choice was seen to go wrong otherwise (docs/plans.md).
+		WITH o AS MATERIALIZED (
+			SELECT s.settlement_id, s.id_number, s.reverses, s.total, s.fund_paid, s.critical_paid,
+				   s.assistance_paid, s.settle_date
+			FROM medaid.settlement_key k
+			CROSS JOIN LATERAL (
+				SELECT s.settlement_id, s.id_number, s.reverses, s.total, s.fund_paid, s.critical_paid,
+					   s.assistance_paid, s.settle_date
+				FROM medaid.settlement s
+				WHERE s.settlement_id = k.settlement_id AND s.settle_date = k.settle_date
+				LIMIT 1
+			) s
+			WHERE k.settlement_id = ANY (originals)
+		)
+		SELECT x.settlement_id, x.reverses,
+			   CASE
+				WHEN o.settlement_id IS NULL THEN 'it names no settlement'
+				WHEN o.id_number OPERATOR(medaid.<>) x.id_number THEN 'it names a settlement of another person'
+				WHEN o.reverses IS NOT NULL THEN 'it names a reversal'
+				WHEN x.total <> -o.total OR x.fund_paid <> -o.fund_paid OR x.critical_paid <> -o.critical_paid
+					 OR x.assistance_paid <> -o.assistance_paid THEN 'its amounts do not negate the original''s'
+				WHEN x.settle_date < o.settle_date THEN 'it is dated before the original'
+			   END AS why
+		INTO bad
+		FROM new_rows x
+		LEFT JOIN o ON o.settlement_id = x.reverses
+		WHERE x.reverses IS NOT NULL
+		  AND (o.settlement_id IS NULL OR o.id_number OPERATOR(medaid.<>) x.id_number OR o.reverses IS NOT NULL
+			   OR x.total <> -o.total OR x.fund_paid <> -o.fund_paid OR x.critical_paid <> -o.critical_paid
+			   OR x.assistance_paid <> -o.assistance_paid OR x.settle_date < o.settle_date)
+		-- ORDER BY: the first broken one by id, and a plan costed for all the
+		-- reversals (a bare LIMIT 1 favours a nested loop that expects to
+		-- find one at once)
+		ORDER BY x.settlement_id
+		LIMIT 1;
+		IF FOUND THEN
+			RAISE EXCEPTION 'broken reversal %: %', quote_literal(bad.settlement_id), bad.why
+				USING ERRCODE = 'foreign_key_violation',
+					  DETAIL = format('It reverses %s. A reversal is a row of the same person whose amounts are the original''s, negated, dated on or after it.',
+									  quote_literal(bad.reverses));
+		END IF;
+		-- an original is reversed once
+		SELECT k.settlement_id AS reverses INTO bad
+		FROM medaid.settlement_key k
+		WHERE k.settlement_id = ANY (originals) AND k.reversed_by IS NOT NULL
+		LIMIT 1;
+		IF FOUND THEN
+			RAISE EXCEPTION 'settlement % is already reversed', quote_literal(bad.reverses)
+				USING ERRCODE = 'unique_violation';
+		END IF;
+		UPDATE medaid.settlement_key k SET reversed_by = x.settlement_id
+		FROM new_rows x
+		WHERE k.settlement_id = ANY (originals) AND x.reverses = k.settlement_id;
+		GET DIAGNOSTICS n = ROW_COUNT;
+		IF n <> (SELECT count(*) FROM new_rows x WHERE x.reverses IS NOT NULL) THEN
+			RAISE EXCEPTION 'a settlement is reversed twice in one load'
+				USING ERRCODE = 'unique_violation';
+		END IF;
 	END IF;
 	-- the running burden state of each person and year loaded; the lock
 	-- before the stamp: a warning run that has seen this stamp waits for

@@ -57,6 +57,27 @@ INSERT INTO settlement (settlement_id, id_number, settle_date, region, total, fu
  ('X3', '440524188001010014', '2026-03-10', '370103', -30000.00, -10000.00, 'A1');
 INSERT INTO settlement (settlement_id, id_number, settle_date, region, total, reverses) VALUES
  ('X4', '440524188001010014', '2026-03-10', '370103', -1.00, 'NOPE');
+-- a reversal of a reversal, of itself, dated before its original, and two
+-- reversals of one settlement in one load
+INSERT INTO settlement (settlement_id, id_number, settle_date, region, total, fund_paid, reverses) VALUES
+ ('X6', '440524188001010014', '2026-03-10', '370103', 30000.00, 10000.00, 'A1R');
+INSERT INTO settlement (settlement_id, id_number, settle_date, region, total, reverses) VALUES
+ ('X7', '440524188001010014', '2026-03-10', '370103', -1.00, 'X7');
+INSERT INTO settlement (settlement_id, id_number, settle_date, region, total, reverses) VALUES
+ ('X8', '11010519491231002X', '2026-01-09', '370102', -90000.00, 'B1');
+INSERT INTO settlement (settlement_id, id_number, settle_date, region, total, reverses) VALUES
+ ('X9', '11010519491231002X', '2026-03-10', '370102', -90000.00, 'B1'),
+ ('X10', '11010519491231002X', '2026-03-11', '370102', -90000.00, 'B1');
+-- an original and its reversal in one load: checked against each other
+INSERT INTO settlement (settlement_id, id_number, settle_date, region, total, reverses) VALUES
+ ('Y1', '11010519491231002X', '2026-03-01', '370102', 100.00, NULL),
+ ('Y1R', '11010519491231002X', '2026-03-02', '370102', -99.00, 'Y1');
+BEGIN;
+INSERT INTO settlement (settlement_id, id_number, settle_date, region, total, reverses) VALUES
+ ('Y2R', '11010519491231002X', '2026-03-02', '370102', -100.00, 'Y2'),
+ ('Y2', '11010519491231002X', '2026-03-01', '370102', 100.00, NULL);
+SELECT settlement_id, reversed_by FROM settlement_key WHERE settlement_id LIKE 'Y2%' ORDER BY 1;
+ROLLBACK;
 INSERT INTO settlement (settlement_id, id_number, settle_date, region, total) VALUES
  ('X5', '440524188001010014', '2026-03-10', '370103', 1.001);
 UPDATE settlement SET total = 1 WHERE settlement_id = 'B1';
