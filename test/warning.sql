@@ -78,6 +78,25 @@ INSERT INTO settlement (settlement_id, id_number, settle_date, region, total, re
  ('Y2', '11010519491231002X', '2026-03-01', '370102', 100.00, NULL);
 SELECT settlement_id, reversed_by FROM settlement_key WHERE settlement_id LIKE 'Y2%' ORDER BY 1;
 ROLLBACK;
+-- several broken: the first by id is named
+INSERT INTO settlement (settlement_id, id_number, settle_date, region, total, reverses) VALUES
+ ('X12', '11010519491231002X', '2026-03-10', '370102', -1.00, 'NOPE2'),
+ ('X11', '11010519491231002X', '2026-03-10', '370102', -1.00, 'NOPE1');
+-- the same checks with the trigger's statements planned generically (as
+-- a session that loads many files plans them after its fifth)
+SET plan_cache_mode = force_generic_plan;
+INSERT INTO settlement (settlement_id, id_number, settle_date, region, total, reverses) VALUES
+ ('X8', '11010519491231002X', '2026-01-09', '370102', -90000.00, 'B1');
+INSERT INTO settlement (settlement_id, id_number, settle_date, region, total, reverses) VALUES
+ ('Y1', '11010519491231002X', '2026-03-01', '370102', 100.00, NULL),
+ ('Y1R', '11010519491231002X', '2026-03-02', '370102', -99.00, 'Y1');
+BEGIN;
+INSERT INTO settlement (settlement_id, id_number, settle_date, region, total, reverses) VALUES
+ ('Y2R', '11010519491231002X', '2026-03-02', '370102', -100.00, 'Y2'),
+ ('Y2', '11010519491231002X', '2026-03-01', '370102', 100.00, NULL);
+SELECT settlement_id, reversed_by FROM settlement_key WHERE settlement_id LIKE 'Y2%' ORDER BY 1;
+ROLLBACK;
+RESET plan_cache_mode;
 INSERT INTO settlement (settlement_id, id_number, settle_date, region, total) VALUES
  ('X5', '440524188001010014', '2026-03-10', '370103', 1.001);
 UPDATE settlement SET total = 1 WHERE settlement_id = 'B1';
