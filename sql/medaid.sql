@@ -1726,9 +1726,9 @@ CREATE FUNCTION medaid.settlement_accept() RETURNS trigger
 	AS $$
 DECLARE
 	bad record;
-	n bigint;
 	s bigint;
 	originals text[];
+	reversals bigint;
 BEGIN
 	-- one id twice in this statement, or already held
 	SELECT x.settlement_id, count(*) AS times INTO bad
@@ -1756,7 +1756,7 @@ BEGIN
 	-- they cost the month's reversals, not the history and not reversals x
 	-- originals (the statement's rows have no statistics, and a join planned
 	-- on guesses became a nested loop over both).
-	SELECT array_agg(DISTINCT x.reverses) INTO originals
+	SELECT array_agg(DISTINCT x.reverses), count(*) INTO originals, reversals
 	FROM new_rows x WHERE x.reverses IS NOT NULL;
 	IF originals IS NOT NULL THEN
 		-- The originals are found first, each by its key and then in the one
@@ -1766,8 +1766,7 @@ BEGIN
 		-- up again for every reversal); then hashed against the reversals.
 		-- Each choice was seen to go wrong otherwise (docs/plans.md).
 		WITH o AS MATERIALIZED (
-			SELECT s.settlement_id, s.id_number, s.reverses, s.total, s.fund_paid, s.critical_paid,
-				   s.assistance_paid, s.settle_date
+			SELECT s.*
 			FROM medaid.settlement_key k
 			CROSS JOIN LATERAL (
 				SELECT s.settlement_id, s.id_number, s.reverses, s.total, s.fund_paid, s.critical_paid,
@@ -1814,14 +1813,15 @@ BEGIN
 			RAISE EXCEPTION 'settlement % is already reversed', quote_literal(bad.reverses)
 				USING ERRCODE = 'unique_violation';
 		END IF;
-		UPDATE medaid.settlement_key k SET reversed_by = x.settlement_id
-		FROM new_rows x
-		WHERE k.settlement_id = ANY (originals) AND x.reverses = k.settlement_id;
-		GET DIAGNOSTICS n = ROW_COUNT;
-		IF n <> (SELECT count(*) FROM new_rows x WHERE x.reverses IS NOT NULL) THEN
+		-- every original exists (checked above): fewer originals than
+		-- reversals means two of them name one
+		IF cardinality(originals) <> reversals THEN
 			RAISE EXCEPTION 'a settlement is reversed twice in one load'
 				USING ERRCODE = 'unique_violation';
 		END IF;
+		UPDATE medaid.settlement_key k SET reversed_by = x.settlement_id
+		FROM new_rows x
+		WHERE k.settlement_id = ANY (originals) AND x.reverses = k.settlement_id;
 	END IF;
 	-- the running burden state of each person and year loaded; the lock
 	-- before the stamp: a warning run that has seen this stamp waits for
