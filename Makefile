@@ -7,10 +7,12 @@ MODULE_big = medaid
 OBJS = src/cnid_parse.o src/cnid.o src/name_normalize.o src/name.o src/category.o src/fen.o src/burden.o src/burden_year.o src/utf8.o \
 	src/redact.o src/log_redact.o
 
-# sql/medaid.sql is the one source of the newest install script.
-DATA_built = sql/$(EXTENSION)--$(EXTVERSION).sql
-DATA = $(filter-out $(DATA_built),$(wildcard sql/$(EXTENSION)--*--*.sql) \
-	$(wildcard sql/$(EXTENSION)--[0-9]*.[0-9]*.[0-9]*.sql))
+# sql/medaid.sql is the one source of the newest install script; the
+# Makefile copies it to build/medaid--<version>.sql.  Released versions'
+# install scripts (sql/medaid--0.1.0.sql) are frozen as they shipped, and
+# every later version is reached by an upgrade script sql/medaid--A--B.sql.
+DATA_built = build/$(EXTENSION)--$(EXTVERSION).sql
+DATA = $(wildcard sql/$(EXTENSION)--*.sql)
 
 # pg_regress reads <inputdir>/sql and <inputdir>/expected: build/regress
 # links them to test/ and expected/.
@@ -29,7 +31,8 @@ PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
-sql/$(EXTENSION)--$(EXTVERSION).sql: sql/$(EXTENSION).sql $(EXTENSION).control
+build/$(EXTENSION)--$(EXTVERSION).sql: sql/$(EXTENSION).sql $(EXTENSION).control
+	@mkdir -p build
 	cp $< $@
 
 build/regress/sql build/regress/expected:

@@ -1,5 +1,5 @@
 -- medaid: the newest install script (one source; the Makefile copies it to
--- sql/medaid--<version>.sql).  Every object is schema-qualified.
+-- build/medaid--<version>.sql).  Every object is schema-qualified.
 
 \echo Use "CREATE EXTENSION medaid" to load this file. \quit
 
