@@ -7,10 +7,12 @@ MODULE_big = medaid
 OBJS = src/cnid_parse.o src/cnid.o src/name_normalize.o src/name.o src/category.o src/fen.o src/burden.o src/burden_year.o src/utf8.o \
 	src/redact.o src/log_redact.o
 
-# sql/medaid.sql is the one source of the newest install script; the
-# Makefile copies it to build/medaid--<version>.sql.  Released versions'
-# install scripts (sql/medaid--0.1.0.sql) are frozen as they shipped, and
-# every later version is reached by an upgrade script sql/medaid--A--B.sql.
+# sql/parts/*.sql, in the order of their numbers, are the one source of the
+# newest install script: the Makefile concatenates them into
+# build/medaid--<version>.sql.  Released versions' install scripts
+# (sql/medaid--0.1.0.sql) are frozen as they shipped, and every later
+# version is reached by an upgrade script sql/medaid--A--B.sql.
+INSTALL_PARTS = $(sort $(wildcard sql/parts/*.sql))
 DATA_built = build/$(EXTENSION)--$(EXTVERSION).sql
 DATA = $(wildcard sql/$(EXTENSION)--*.sql)
 
@@ -31,9 +33,9 @@ PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
-build/$(EXTENSION)--$(EXTVERSION).sql: sql/$(EXTENSION).sql $(EXTENSION).control
+build/$(EXTENSION)--$(EXTVERSION).sql: $(INSTALL_PARTS) $(EXTENSION).control
 	@mkdir -p build
-	cp $< $@
+	cat $(INSTALL_PARTS) > $@
 
 build/regress/sql build/regress/expected:
 	mkdir -p build/regress

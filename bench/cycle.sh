@@ -257,9 +257,9 @@ code_version() {
 	ver=$(q -c "SELECT extversion FROM pg_extension WHERE extname = 'medaid'")
 	inst=$(pg_config --sharedir)/extension/medaid--$ver.sql
 	md5i=$( (md5sum "$inst" 2>/dev/null || echo '?') | cut -c1-8)
-	md5w=$( (md5sum "$here/../sql/medaid.sql" 2>/dev/null || echo '!') | cut -c1-8)
+	md5w=$( (cat "$here"/../sql/parts/*.sql | md5sum 2>/dev/null || echo '!') | cut -c1-8)
 	code="git $(git -C "$here/.." describe --always --dirty 2>/dev/null || echo '?'); installed medaid--$ver.sql md5 $md5i"
-	if [[ $md5i == "$md5w" ]]; then code+=" (= sql/medaid.sql)"; else code+=" (differs from sql/medaid.sql $md5w)"; fi
+	if [[ $md5i == "$md5w" ]]; then code+=" (= sql/parts)"; else code+=" (differs from sql/parts $md5w)"; fi
 }
 
 run_scale() { # scale

@@ -137,15 +137,15 @@ write_csv() { # month batch file
 }
 
 # which medaid is measured: the repository's commit, and whether the
-# installed script (make install) is the working tree's sql/medaid.sql
+# installed script (make install) is the working tree's sql/parts
 code_version() {
 	local ver inst md5i md5w
 	ver=$(q "SELECT extversion FROM pg_extension WHERE extname = 'medaid'")
 	inst=$(pg_config --sharedir)/extension/medaid--$ver.sql
 	md5i=$( (md5sum "$inst" 2>/dev/null || echo '?') | cut -c1-8)
-	md5w=$( (md5sum "$here/../sql/medaid.sql" 2>/dev/null || echo '!') | cut -c1-8)
+	md5w=$( (cat "$here"/../sql/parts/*.sql | md5sum 2>/dev/null || echo '!') | cut -c1-8)
 	code="git $(git -C "$here/.." describe --always --dirty 2>/dev/null || echo '?'); installed medaid--$ver.sql md5 $md5i"
-	if [[ $md5i == "$md5w" ]]; then code+=" (= sql/medaid.sql)"; else code+=" (differs from sql/medaid.sql $md5w: run make install to measure the working tree)"; fi
+	if [[ $md5i == "$md5w" ]]; then code+=" (= sql/parts)"; else code+=" (differs from sql/parts $md5w: run make install to measure the working tree)"; fi
 }
 code=""
 
