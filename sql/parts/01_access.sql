@@ -1,5 +1,29 @@
--- medaid: the newest install script (one source; the Makefile copies it to
--- build/medaid--<version>.sql).  Every object is schema-qualified.
+-- medaid: the newest install script.  The Makefile concatenates
+-- sql/parts/*.sql in the order of their numbers into
+-- build/medaid--<version>.sql; the parts follow the data:
+--
+--   01_access            roles, region_access, the audit log
+--   02_cnid              the ID-number type cnid (GB 11643-1999)
+--   03_names_regions     normalize_name, the county-code table
+--   04_categories        the category type, best_category, favourability
+--   05_register          batches, roster_staging, person, category_period,
+--                        outcomes, changes, anomaly returns, open_batch,
+--                        category_on, category_timeline
+--   06_reconcile         reconcile and its steps
+--   07_review            the counties' monthly review
+--   08_burden            annual_burden, burden states, thresholds
+--   09_settlements       settlement, its partitions, the load trigger,
+--                        settlement_reassessment
+--   10_settlement_staging  settlement files judged row by row
+--   11_warnings          run_monthly_warnings and its steps, warning_check
+--   12_push_cities       the push to the departments, cities' lists,
+--                        follow-up, settlement summaries
+--   13_participation     subsidies, enrolments, ledger, rates
+--   14_masked_views      the *_masked views for analysts
+--   15_config_audit      the configuration tables' audit triggers
+--   16_privileges        ownership, row-level security, grants
+--
+-- Every object is schema-qualified.
 
 \echo Use "CREATE EXTENSION medaid" to load this file. \quit
 

@@ -319,3 +319,65 @@ $$;
 COMMENT ON FUNCTION medaid.open_batch(text, date, text) IS
 'open a batch: dept civil_affairs or rural, period any day of the month pushed, mode delta or snapshot; returns its batch_id for roster_staging';
 
+CREATE FUNCTION medaid.category_on(id medaid.cnid, d date) RETURNS medaid.category
+	LANGUAGE sql STABLE PARALLEL SAFE
+	AS $$
+	SELECT medaid.best_category(p.category, medaid.category_rank(p.category, pe.region, d))
+	FROM medaid.category_period p
+	JOIN medaid.person pe ON pe.id_number OPERATOR(medaid.=) p.id_number
+	WHERE p.id_number OPERATOR(medaid.=) id
+	  AND p.valid_from OPERATOR(pg_catalog.<=) d
+	  AND (p.valid_to IS NULL OR p.valid_to OPERATOR(pg_catalog.>) d)
+$$;
+COMMENT ON FUNCTION medaid.category_on(medaid.cnid, date) IS
+'the most favourable category a person holds on a date (the region''s configured order, else the default), or NULL';
+
+CREATE FUNCTION medaid.category_timeline(id medaid.cnid)
+	RETURNS TABLE (valid_from date, valid_to date, category medaid.category)
+	LANGUAGE sql STABLE PARALLEL SAFE
+	AS $$
+	WITH bounds AS (
+		SELECT DISTINCT b.d
+		FROM medaid.category_period p,
+			 LATERAL (VALUES (p.valid_from), (p.valid_to)) AS b(d)
+		WHERE p.id_number OPERATOR(medaid.=) id AND b.d IS NOT NULL
+		  AND (p.valid_to IS NULL OR p.valid_to OPERATOR(pg_catalog.>) p.valid_from)
+	), segments AS (
+		SELECT s.d AS seg_from, pg_catalog.lead(s.d) OVER (ORDER BY s.d) AS seg_to
+		FROM bounds s
+	), best AS (
+		SELECT g.seg_from, g.seg_to, medaid.category_on(id, g.seg_from) AS category
+		FROM segments g
+	), runs AS (
+		-- (a null-safe comparison written out: IS DISTINCT FROM would look
+		-- the operator up on the caller's search_path)
+		SELECT x.*, pg_catalog.count(*) FILTER (WHERE x.starts) OVER (ORDER BY x.seg_from) AS run
+		FROM (SELECT p.*,
+					 CASE WHEN p.category IS NULL OR p.before IS NULL THEN (p.category IS NULL) <> (p.before IS NULL)
+						  ELSE p.category OPERATOR(medaid.<>) p.before END AS starts
+			  FROM (SELECT e.*, pg_catalog.lag(e.category) OVER (ORDER BY e.seg_from) AS before
+					FROM best e) p) x
+	)
+	SELECT pg_catalog.min(r.seg_from), (pg_catalog.array_agg(r.seg_to ORDER BY r.seg_from DESC))[1], r.category
+	FROM runs r
+	WHERE r.category IS NOT NULL
+	GROUP BY r.run, r.category
+	ORDER BY 1
+$$;
+COMMENT ON FUNCTION medaid.category_timeline(medaid.cnid) IS
+'a person''s whole timeline of most favourable category: periods (valid_from, valid_to NULL when open) in which category_on is the same';
+
+-------------------------------------------------------------------------------
+-- pg_dump keeps the data of these tables and sequences (they are members of
+-- the extension, whose data pg_dump would otherwise leave out)
+-------------------------------------------------------------------------------
+
+SELECT pg_catalog.pg_extension_config_dump('medaid.batch_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('medaid.category_period_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('medaid.batch', '');
+SELECT pg_catalog.pg_extension_config_dump('medaid.roster_staging', '');
+SELECT pg_catalog.pg_extension_config_dump('medaid.person', '');
+SELECT pg_catalog.pg_extension_config_dump('medaid.category_period', '');
+SELECT pg_catalog.pg_extension_config_dump('medaid.roster_result', '');
+SELECT pg_catalog.pg_extension_config_dump('medaid.roster_change', '');
+SELECT pg_catalog.pg_extension_config_dump('medaid.anomaly_return', '');

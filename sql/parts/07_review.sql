@@ -1,4 +1,7 @@
+-------------------------------------------------------------------------------
 -- Monthly review by county staff (每月10号前复核上月数据)
+-------------------------------------------------------------------------------
+
 CREATE TABLE medaid.monthly_review (
 	region text NOT NULL CHECK (region ~ '^[0-9]{6}$'),
 	month date NOT NULL CHECK (month OPERATOR(pg_catalog.=) pg_catalog.date_trunc('month', month)::date),
@@ -75,20 +78,4 @@ END
 $$;
 COMMENT ON FUNCTION medaid.mark_reviewed(text, date, text) IS
 'sign off a county''s review of a month (who and when are recorded; signing again updates them)';
-
--------------------------------------------------------------------------------
--- pg_dump keeps the data of these tables and sequences (they are members of
--- the extension, whose data pg_dump would otherwise leave out)
--------------------------------------------------------------------------------
-
-SELECT pg_catalog.pg_extension_config_dump('medaid.batch_id_seq', '');
-SELECT pg_catalog.pg_extension_config_dump('medaid.category_period_id_seq', '');
-SELECT pg_catalog.pg_extension_config_dump('medaid.batch', '');
-SELECT pg_catalog.pg_extension_config_dump('medaid.roster_staging', '');
-SELECT pg_catalog.pg_extension_config_dump('medaid.person', '');
-SELECT pg_catalog.pg_extension_config_dump('medaid.category_period', '');
-SELECT pg_catalog.pg_extension_config_dump('medaid.roster_result', '');
-SELECT pg_catalog.pg_extension_config_dump('medaid.roster_change', '');
-SELECT pg_catalog.pg_extension_config_dump('medaid.anomaly_return', '');
 SELECT pg_catalog.pg_extension_config_dump('medaid.monthly_review', '');
-

@@ -1,5 +1,8 @@
+-------------------------------------------------------------------------------
+-- Configuration changes are audited (audit_config_change, 01_access.sql):
+-- the triggers come here, once every configuration table exists
+-------------------------------------------------------------------------------
 
--- configuration changes are audited
 CREATE TRIGGER audit_config_change AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON medaid.region
 	FOR EACH STATEMENT EXECUTE FUNCTION medaid.audit_config_change();
 CREATE TRIGGER audit_config_change AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON medaid.category_favourability

@@ -1,4 +1,8 @@
--- Warnings
+-------------------------------------------------------------------------------
+-- Monthly high-cost warnings (高额费用监测预警, 33号 §四, 20号 §三): the
+-- run, the rebuild of burden states, and the check against a full computation
+-------------------------------------------------------------------------------
+
 CREATE TABLE medaid.warning (
 	month date NOT NULL CHECK (month = pg_catalog.date_trunc('month', month)::date),
 	id_number medaid.cnid NOT NULL,
@@ -374,29 +378,3 @@ SELECT pg_catalog.pg_extension_config_dump('medaid.burden_year', '');
 SELECT pg_catalog.pg_extension_config_dump('medaid.burden_change_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('medaid.warning', '');
 SELECT pg_catalog.pg_extension_config_dump('medaid.warning_run', '');
-
--- Re-assessment after late roster rows (待遇享受时间与民政、乡村振兴部门一致)
-CREATE VIEW medaid.settlement_reassessment AS
-	SELECT c.batch_id, c.row_no, c.id_number, c.category, c.change, c.effective_date,
-		   b.reconciled_at, s.settlement_id, s.settle_date, s.total, s.burden, s.assistance_paid
-	FROM medaid.roster_change c
-	JOIN medaid.batch b ON b.batch_id = c.batch_id
-	JOIN medaid.settlement s ON s.id_number OPERATOR(medaid.=) c.id_number
-	 AND s.settle_date >= c.effective_date
-	JOIN medaid.settlement_key k ON k.settlement_id = s.settlement_id
-	 AND k.loaded_at < b.reconciled_at;
-COMMENT ON VIEW medaid.settlement_reassessment IS
-'settlements a late roster change reaches back over: dated on or after the change''s effective date and loaded before its batch was reconciled, so settled under the old category; to be re-assessed';
-COMMENT ON COLUMN medaid.settlement_reassessment.batch_id IS 'the batch that made the change';
-COMMENT ON COLUMN medaid.settlement_reassessment.row_no IS 'its row (NULL for a snapshot''s exit by omission)';
-COMMENT ON COLUMN medaid.settlement_reassessment.id_number IS 'the person';
-COMMENT ON COLUMN medaid.settlement_reassessment.category IS 'the category started or ended';
-COMMENT ON COLUMN medaid.settlement_reassessment.change IS 'add, exit or change';
-COMMENT ON COLUMN medaid.settlement_reassessment.effective_date IS 'the department''s date the change applies from';
-COMMENT ON COLUMN medaid.settlement_reassessment.reconciled_at IS 'when the change arrived';
-COMMENT ON COLUMN medaid.settlement_reassessment.settlement_id IS 'a settlement inside the window';
-COMMENT ON COLUMN medaid.settlement_reassessment.settle_date IS 'its date';
-COMMENT ON COLUMN medaid.settlement_reassessment.total IS 'its total cost';
-COMMENT ON COLUMN medaid.settlement_reassessment.burden IS 'its personal burden';
-COMMENT ON COLUMN medaid.settlement_reassessment.assistance_paid IS 'the assistance paid under the old category';
-

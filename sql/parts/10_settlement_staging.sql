@@ -1,5 +1,8 @@
+-------------------------------------------------------------------------------
 -- The staging path for settlement files: every row judged, the good ones
 -- loaded, the bad ones reported one by one (the whole file is never refused)
+-------------------------------------------------------------------------------
+
 CREATE TABLE medaid.settlement_load (
 	load_id bigint PRIMARY KEY DEFAULT pg_catalog.nextval('medaid.batch_id_seq'),
 	opened_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
