@@ -17,8 +17,6 @@
 #include "utils/fmgrprotos.h"
 #include "utils/sortsupport.h"
 
-PG_MODULE_MAGIC;
-
 /*
  * Today as yyyymmdd, computed once per transaction and time zone: every
  * ID parsed asks for it.

@@ -11,7 +11,7 @@
  * a floor to take, values out of range - goes to the textual path, which
  * gives the errors.  A differential test (test/burden.sql) compares the two.
  */
-#include "burden.h"
+#include "fen.h"
 
 #include "common/int.h"
 #include "utils/builtins.h"

@@ -45,8 +45,7 @@
  * medaid's run after it and see the masked text (and, for DETAIL, the
  * client's detail beside the masked detail_log).
  */
-#include "postgres.h"
-#include "fmgr.h"
+#include "medaid.h"
 
 #include "tcop/tcopprot.h"
 #include "utils/elog.h"
@@ -55,7 +54,6 @@
 
 #include "redact.h"
 
-void		_PG_init(void);
 
 /* medaid.redact_log */
 static bool redact_log = true;
@@ -106,8 +104,9 @@ medaid_emit_log_hook(ErrorData *edata)
 		prev_emit_log_hook(edata);
 }
 
+/* Define medaid.redact_log and install the hook (from _PG_init). */
 void
-_PG_init(void)
+medaid_log_redact_init(void)
 {
 	DefineCustomBoolVariable("medaid.redact_log",
 							 "Masks ID-like digit runs in messages written to the server log.",

@@ -25,4 +25,7 @@ extern int32 medaid_today_ymd(void);
 /* Text in the database encoding as UTF-8, converted only when needed (utf8.c). */
 extern const char *medaid_utf8(const char *s, int *len);
 
+/* medaid.redact_log and the log redaction hook (log_redact.c). */
+extern void medaid_log_redact_init(void);
+
 #endif							/* MEDAID_H */

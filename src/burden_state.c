@@ -1,5 +1,5 @@
 /*
- * burden_year.c
+ * burden_state.c
  *		The stored burden state: what a person's settlements of a year add up
  *		to, kept in medaid.burden_year so that a monthly warning run reads
  *		one row per person instead of the year's settlements.
