@@ -1,4 +1,4 @@
--- settlements and monthly high-cost warnings (SPEC §4, §7)
+-- settlements and monthly high-cost warnings (docs/rules.md §4, §7)
 SET search_path = medaid, public;
 SET datestyle = ISO;
 \set SHOW_CONTEXT never

@@ -49,7 +49,7 @@ SELECT applied, anomalies FROM reconcile(:r);
 -- the run and the check
 CREATE TEMP TABLE months (k int, mode text, warned bigint, new_warnings bigint, continuing bigint, differences bigint,
 						  reference_differences bigint);
--- SPEC §7 in plain SQL, with none of medaid's functions: for everyone with
+-- docs/rules.md §7 in plain SQL, with none of medaid's functions: for everyone with
 -- settlements in M's year up to its last day, the region of the latest
 -- settlement (date, then settlement_id in byte order), the categories active
 -- on the last day (lowest ratio; equal ratios: the default order; none:
