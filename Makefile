@@ -16,15 +16,21 @@ INSTALL_PARTS = $(sort $(wildcard sql/parts/*.sql))
 DATA_built = build/$(EXTENSION)--$(EXTVERSION).sql
 DATA = $(wildcard sql/$(EXTENSION)--*.sql)
 
-# pg_regress reads <inputdir>/sql and <inputdir>/expected: build/regress
-# links them to test/ and expected/.
-REGRESS = $(sort $(patsubst test/%.sql,%,$(wildcard test/*.sql)))
-REGRESS_OPTS = --inputdir=build/regress --outputdir=build/regress \
+# pg_regress's own layout: test/sql/*.sql against test/expected/*.out;
+# pg_isolation_regress's: test/specs/*.spec against test/expected/*.out.
+# Their results go to $(TEST_OUT)/regress and $(TEST_OUT)/isolation (build/
+# unless TEST_OUT says otherwise), nothing into test/.
+#   make installcheck                       both, every test
+#   make installcheck REGRESS=cnid          one pg_regress test (the isolation
+#                                           tests still run: add ISOLATION=)
+#   make installcheck REGRESS= ISOLATION=reconcile_concurrent
+TEST_OUT ?= build
+REGRESS = $(sort $(patsubst test/sql/%.sql,%,$(wildcard test/sql/*.sql)))
+REGRESS_OPTS = --inputdir=test --outputdir=$(TEST_OUT)/regress \
 	--load-extension=$(EXTENSION) --encoding=UTF8
 
-# isolation tests: test/isolation/*.spec, expected output in expected/
-ISOLATION = $(sort $(patsubst test/isolation/%.spec,%,$(wildcard test/isolation/*.spec)))
-ISOLATION_OPTS = --inputdir=build/isolation --outputdir=build/isolation \
+ISOLATION = $(sort $(patsubst test/specs/%.spec,%,$(wildcard test/specs/*.spec)))
+ISOLATION_OPTS = --inputdir=test --outputdir=$(TEST_OUT)/isolation \
 	--load-extension=$(EXTENSION) --encoding=UTF8
 
 EXTRA_CLEAN = build
@@ -37,17 +43,11 @@ build/$(EXTENSION)--$(EXTVERSION).sql: $(INSTALL_PARTS) $(EXTENSION).control
 	@mkdir -p build
 	cat $(INSTALL_PARTS) > $@
 
-build/regress/sql build/regress/expected:
-	mkdir -p build/regress
-	ln -sfn ../../test build/regress/sql
-	ln -sfn ../../expected build/regress/expected
-
-build/isolation/specs build/isolation/expected:
-	mkdir -p build/isolation
-	ln -sfn ../../test/isolation build/isolation/specs
-	ln -sfn ../../expected build/isolation/expected
-
-installcheck: build/regress/sql build/regress/expected build/isolation/specs build/isolation/expected
+# pg_regress makes its --outputdir, not the folders above it
+installcheck: test-out-dirs
+test-out-dirs:
+	@mkdir -p $(TEST_OUT)/regress $(TEST_OUT)/isolation
+.PHONY: test-out-dirs
 
 # The parser's own unit test and fuzzer: plain C, no server needed.
 CORE_SRC = src/cnid_parse.c src/name_normalize.c
@@ -81,23 +81,54 @@ build/redact_fuzz: test/unit/redact_fuzz.c src/redact.c src/redact.h src/utf8_co
 
 # make fuzz FUZZ_SECONDS=600 for a long run; CI runs a short one.  The
 # seconds are shared: the redaction scanner (small, quickly covered) gets
-# a third, at least 1, and the parser the rest, at least 1.
+# a third, at least 1, and the parser the rest, at least 1.  libFuzzer's
+# own lines (INFO:, #N NEW ...) go to build/fuzz.log; shown are its final
+# stats and summary, or the log's end when a fuzzer fails.
+FUZZ_LOG = build/fuzz.log
+FUZZ_SHOWN = '^(stat::|Done [0-9]+ runs|SUMMARY|==[0-9]+==ERROR)'
 fuzz: build/cnid_fuzz build/redact_fuzz
 	@mkdir -p build/fuzz-corpus build/redact-fuzz-corpus
-	@r=$$(( $(FUZZ_SECONDS) / 3 )); [ $$r -ge 1 ] || r=1; c=$$(( $(FUZZ_SECONDS) - r )); [ $$c -ge 1 ] || c=1; \
-	echo "./build/cnid_fuzz -max_total_time=$$c"; \
-	./build/cnid_fuzz -max_total_time=$$c -print_final_stats=1 build/fuzz-corpus test/unit/fuzz-seeds && \
-	echo "./build/redact_fuzz -max_total_time=$$r" && \
-	./build/redact_fuzz -max_total_time=$$r -print_final_stats=1 build/redact-fuzz-corpus test/unit/fuzz-seeds
+	@: > $(FUZZ_LOG); \
+	r=$$(( $(FUZZ_SECONDS) / 3 )); [ $$r -ge 1 ] || r=1; c=$$(( $(FUZZ_SECONDS) - r )); [ $$c -ge 1 ] || c=1; \
+	run() { \
+		echo "./build/$$1 -max_total_time=$$2 (output: $(FUZZ_LOG))"; \
+		echo "=== ./build/$$1 -max_total_time=$$2" >> $(FUZZ_LOG); \
+		if ./build/$$1 -max_total_time=$$2 -print_final_stats=1 $$3 test/unit/fuzz-seeds >> $(FUZZ_LOG).tmp 2>&1; then rc=0; else rc=$$?; fi; \
+		cat $(FUZZ_LOG).tmp >> $(FUZZ_LOG); \
+		if [ $$rc -eq 0 ]; then grep -aE $(FUZZ_SHOWN) $(FUZZ_LOG).tmp; else tail -n 40 $(FUZZ_LOG).tmp; fi; \
+		rm -f $(FUZZ_LOG).tmp; return $$rc; \
+	}; \
+	run cnid_fuzz $$c build/fuzz-corpus && run redact_fuzz $$r build/redact-fuzz-corpus
 
 .PHONY: unittest fuzz
 
-# The SQL fuzz test (test/tap/fuzz_sql.sql, short in CI) at length, in a
-# throwaway cluster; FUZZ_SQL_* (scripts/fuzz-sql) size it.
-FUZZ_SQL_ROWS ?= 2000000
+# pgTAP: test/tap/*.sql through pg_prove, in a database of their own
+# (PROVE_DB, dropped and made again), inside a server (PGHOST etc. set):
+#   make prove_installcheck PROVE_TESTS=test/tap/catalog.sql
+# (PGXS has a prove_installcheck of its own only with TAP_TESTS, unset here.)
+PROVE_TESTS ?= $(sort $(wildcard test/tap/*.sql))
+PROVE_DB ?= medaid_tap
+prove_installcheck:
+	psql -X -q -d postgres -c 'DROP DATABASE IF EXISTS $(PROVE_DB)' -c 'CREATE DATABASE $(PROVE_DB)'
+	PGDATABASE=$(PROVE_DB) pg_prove --failures $(PROVE_TESTS)
+.PHONY: prove_installcheck
+
+# The shell suites, test/<suite>/run.sh, each inside a server (PGHOST etc.
+# set), e.g. pg_virtualenv -t make test-dump.  Each ends "N passed, N failed".
+SHELL_SUITES = test-upgrade test-dump test-roles test-log test-fault test-citus
+$(SHELL_SUITES):
+	bash test/$(patsubst test-%,%,$@)/run.sh
+.PHONY: $(SHELL_SUITES)
+
+# The SQL fuzz test (test/tap/fuzz_sql.sql, short in the pgTAP suite) at
+# length (test/fuzz_sql/run.sh; FUZZ_SQL_* size it): make test-fuzz-sql
+# runs 100 000 strings in the current server, make fuzz-sql-long 2 000 000
+# in a throwaway cluster; FUZZ_SQL_ROWS=N sets either.
+test-fuzz-sql:
+	FUZZ_SQL_ROWS=$(or $(FUZZ_SQL_ROWS),100000) bash test/fuzz_sql/run.sh
 fuzz-sql-long:
-	FUZZ_SQL_ROWS=$(FUZZ_SQL_ROWS) pg_virtualenv -t bash scripts/fuzz-sql
-.PHONY: fuzz-sql-long
+	FUZZ_SQL_ROWS=$(or $(FUZZ_SQL_ROWS),2000000) pg_virtualenv -t bash test/fuzz_sql/run.sh
+.PHONY: test-fuzz-sql fuzz-sql-long
 
 # Benchmarks: each reports ratios against a baseline measured in the same run.
 bench-cnid:
@@ -116,10 +147,11 @@ bench-cycle:
 	bash bench/cycle.sh
 .PHONY: bench-cycle
 
-# Fault tests at length (scripts/test-fault; CI runs it short): backends
-# killed at random points, SIGTERM and SIGKILL, in a throwaway cluster.
+# Fault tests at length (test/fault/run.sh; make test-fault and CI run it
+# short): backends killed at random points, SIGTERM and SIGKILL, in a
+# throwaway cluster.
 FAULT_ROUNDS ?= 50
 FAULT_ROWS ?= 200000
 fault:
-	FAULT_ROUNDS=$(FAULT_ROUNDS) FAULT_ROWS=$(FAULT_ROWS) pg_virtualenv -t bash scripts/test-fault
+	FAULT_ROUNDS=$(FAULT_ROUNDS) FAULT_ROWS=$(FAULT_ROWS) pg_virtualenv -t bash test/fault/run.sh
 .PHONY: fault

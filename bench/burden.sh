@@ -40,17 +40,8 @@
 # warning_check difference, never on a missed goal.
 set -euo pipefail
 
-if [[ -z "${PGHOST:-}" ]]; then
-	if [[ -n "${MEDAID_BENCH_REEXEC:-}" ]]; then
-		echo "burden.sh: PGHOST is still unset under pg_virtualenv" >&2
-		exit 1
-	fi
-	export MEDAID_BENCH_REEXEC=1
-	exec pg_virtualenv -t -o "shared_buffers=1GB" -o "max_wal_size=8GB" \
-		bash "$(readlink -f "${BASH_SOURCE[0]}")" "$@"
-fi
-
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+BENCH_SERVER_OPTS=(-o "shared_buffers=1GB" -o "max_wal_size=8GB")
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$here"
 people=${BENCH_PEOPLE:-1000000}
 settlements=${BENCH_SETTLEMENTS:-10000000}
@@ -66,8 +57,6 @@ if ((people < 100 || settlements < 1200)); then
 	exit 2
 fi
 per_month=$((settlements / 12))
-outdir=$here/out
-mkdir -p "$outdir"
 out=$outdir/burden.md
 db=medaid_bench_burden
 export PGDATABASE=$db

@@ -23,16 +23,7 @@
 # implementations disagree on a row (or on an error), never on a missed goal.
 set -euo pipefail
 
-if [[ -z "${PGHOST:-}" ]]; then
-	if [[ -n "${MEDAID_BENCH_REEXEC:-}" ]]; then
-		echo "cnid.sh: PGHOST is still unset under pg_virtualenv" >&2
-		exit 1
-	fi
-	export MEDAID_BENCH_REEXEC=1
-	exec pg_virtualenv -t bash "$(readlink -f "${BASH_SOURCE[0]}")" "$@"
-fi
-
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 rows=${BENCH_ROWS:-1000000}
 sample=${BENCH_SAMPLE:-100000}
 reps=${BENCH_REPS:-3}
@@ -48,23 +39,16 @@ if ! [[ $seed =~ ^-?(0|1)?(\.[0-9]+)?$ ]]; then
 	exit 2
 fi
 ((sample > rows)) && sample=$rows
-outdir=$here/out
 db=medaid_bench
-export PGCLIENTENCODING=UTF8
-export PGOPTIONS="${PGOPTIONS:-} -c client_min_messages=warning"
 
 psql_db() { psql -X -q -v ON_ERROR_STOP=1 -d "$db" "$@"; }
 q() { psql_db -At -F $'\t' -c "$1"; }
-started=$SECONDS
-step() { printf '[%4ds] %s\n' $((SECONDS - started)) "$*" >&2; }
 
-step "database $db on ${PGHOST}:${PGPORT:-5432}"
-psql -X -q -v ON_ERROR_STOP=1 -d postgres \
-	-c "DROP DATABASE IF EXISTS $db" \
-	-c "CREATE DATABASE $db TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C'"
+progress "database $db on ${PGHOST}:${PGPORT:-5432}"
+bench_newdb "$db"
 psql_db -f "$here/cnid_setup.sql"
 
-step "generating $rows rows"
+progress "generating $rows rows"
 psql_db -v rows="$rows" -v sample="$sample" -v seed="$seed" -f "$here/cnid_data.sql"
 psql_db -c "INSERT INTO medaid_bench.info
 	SELECT 'rows_messy', count(*) FROM messy UNION ALL
@@ -72,13 +56,13 @@ psql_db -c "INSERT INTO medaid_bench.info
 	SELECT 'rows_sample', count(*) FROM messy_sample UNION ALL
 	SELECT 'messy_bytes', pg_table_size('messy')"
 
-step "timing (best of $reps, round-robin)"
+progress "timing (best of $reps, round-robin)"
 psql_db -v reps="$reps" -f "$here/cnid_measure.sql"
 
-step "cross-checking C against PL/pgSQL on $sample rows"
+progress "cross-checking C against PL/pgSQL on $sample rows"
 psql_db -f "$here/cnid_check.sql"
 
-step "index sizes"
+progress "index sizes"
 psql_db -f "$here/cnid_index.sql"
 
 # ---------------------------------------------------------------- report
@@ -162,7 +146,6 @@ g_idx=$(goal "$r_idx" '<=' 0.60)
 	echo
 }
 
-mkdir -p "$outdir"
 {
 	echo "# medaid cnid benchmark"
 	echo
@@ -191,7 +174,7 @@ mkdir -p "$outdir"
 		echo "| $outcome | $n | $pct |"
 	done <<<"$mix"
 } >"$outdir/cnid.md"
-step "wrote $outdir/cnid.md"
+progress "wrote $outdir/cnid.md"
 
 if [[ $disagreements != 0 ]]; then
 	echo "C and PL/pgSQL disagree on $disagreements rows; the first 20:" >&2

@@ -70,17 +70,8 @@
 # non-zero on an error or a warning_check difference, never on a ratio.
 set -euo pipefail
 
-if [[ -z "${PGHOST:-}" ]]; then
-	if [[ -n "${MEDAID_BENCH_REEXEC:-}" ]]; then
-		echo "cycle.sh: PGHOST is still unset under pg_virtualenv" >&2
-		exit 1
-	fi
-	export MEDAID_BENCH_REEXEC=1
-	exec pg_virtualenv -t -o "shared_buffers=1GB" -o "max_wal_size=8GB" \
-		bash "$(readlink -f "${BASH_SOURCE[0]}")" "$@"
-fi
-
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+BENCH_SERVER_OPTS=(-o "shared_buffers=1GB" -o "max_wal_size=8GB")
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 people=${BENCH_PEOPLE:-1000000}
 settlements=${BENCH_SETTLEMENTS:-20000000}
 scales=${BENCH_SCALES:-0.25 0.5 1}
@@ -127,17 +118,12 @@ done
 # the smallest scale is the reference of the "vs smallest" ratios
 smallest=$(printf '%s\n' "${scale_list[@]}" | sort -g | head -1)
 
-outdir=$here/out
-mkdir -p "$outdir"
 out=$outdir/cycle.md
 results=$outdir/cycle_results.tsv
 db=medaid_bench_cycle
-export PGDATABASE=$db PGCLIENTENCODING=UTF8
-export PGOPTIONS="${PGOPTIONS:-} -c client_min_messages=warning"
+export PGDATABASE=$db
 
 q() { psql -X -q -v ON_ERROR_STOP=1 -At -F ' ' "$@"; }
-started=$SECONDS
-progress() { printf '[%5ds] %s\n' $((SECONDS - started)) "$*" >&2; }
 secs_since() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
 
 # ------------------------------------------------------------------ memory
@@ -252,24 +238,13 @@ touched() { # month
 	echo "$t"
 }
 
-code_version() {
-	local ver inst md5i md5w
-	ver=$(q -c "SELECT extversion FROM pg_extension WHERE extname = 'medaid'")
-	inst=$(pg_config --sharedir)/extension/medaid--$ver.sql
-	md5i=$( (md5sum "$inst" 2>/dev/null || echo '?') | cut -c1-8)
-	md5w=$( (cat "$here"/../sql/parts/*.sql | md5sum 2>/dev/null || echo '!') | cut -c1-8)
-	code="git $(git -C "$here/.." describe --always --dirty 2>/dev/null || echo '?'); installed medaid--$ver.sql md5 $md5i"
-	if [[ $md5i == "$md5w" ]]; then code+=" (= sql/parts)"; else code+=" (differs from sql/parts $md5w)"; fi
-}
-
 run_scale() { # scale
 	local s=$1 n st k m b0 bc br t0 tw rows diffs timed vac
 	n=$(awk -v a="$people" -v s="$s" 'BEGIN { printf "%.0f", a * s }')
 	st=$(awk -v a="$settlements" -v s="$s" 'BEGIN { printf "%.0f", a * s }')
 	tw=$(date +%s.%N)
 	progress "scale $s: $n people, $st settlements a year; database $db on ${PGHOST}:${PGPORT:-5432}"
-	psql -X -q -v ON_ERROR_STOP=1 -d postgres -c "DROP DATABASE IF EXISTS $db" \
-		-c "CREATE DATABASE $db TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C'"
+	bench_newdb "$db"
 	q -c 'CREATE EXTENSION medaid'
 	"$here/../scripts/load-regions" >/dev/null
 	code_version

@@ -46,17 +46,8 @@
 # a missed goal.
 set -euo pipefail
 
-if [[ -z "${PGHOST:-}" ]]; then
-	if [[ -n "${MEDAID_BENCH_REEXEC:-}" ]]; then
-		echo "reconcile.sh: PGHOST is still unset under pg_virtualenv" >&2
-		exit 1
-	fi
-	export MEDAID_BENCH_REEXEC=1
-	exec pg_virtualenv -t -o "shared_preload_libraries=pg_stat_statements" \
-		bash "$(readlink -f "${BASH_SOURCE[0]}")" "$@"
-fi
-
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+BENCH_SERVER_OPTS=(-o "shared_preload_libraries=pg_stat_statements")
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 rows=${BENCH_ROWS:-1000000}
 sweep=${BENCH_SWEEP:-1}
 seed=${BENCH_SEED:-0.42}
@@ -77,17 +68,11 @@ fi
 sizes=$rows
 ((sweep)) && sizes="$((rows / 4)) $((rows / 2)) $rows"
 
-outdir=$here/out
-mkdir -p "$outdir"
 db=medaid_bench_reconcile
-export PGCLIENTENCODING=UTF8
-export PGOPTIONS="${PGOPTIONS:-} -c client_min_messages=warning"
 export BENCH_MEM_SH=$here/reconcile_mem.sh BENCH_OUT=$outdir
 
 psql_db() { psql -X -q -v ON_ERROR_STOP=1 -d "$db" "$@"; }
 q() { psql_db -At -F $'\t' -c "$1"; }
-started=$SECONDS
-step() { printf '[%4ds] %s\n' $((SECONDS - started)) "$*" >&2; }
 
 results=$outdir/reconcile_results.tsv # rows, key, value of every size
 : >"$results"
@@ -97,17 +82,22 @@ put() { printf '%s\t%s\t%s\n' "$1" "$2" "$3" >>"$results"; }
 
 # one \copy + reconcile of a month's file in one session (reconcile_measure.sql)
 measure() { # rows label batch csv
-	local n=$1 label=$2 batch=$3 csv=$4 ex=off ext=off err=/dev/stderr
+	local n=$1 label=$2 batch=$3 csv=$4 ex=off ext=off plans= errfd=2 rc=0
+	# the plans (stderr) into a file of their own; else stderr as it is,
+	# not opened again (opening /dev/stderr would truncate a log file it is)
 	if [[ $label == feb ]] && ((explain)); then
-		ex=on err=$outdir/reconcile_plans_$n.txt
+		ex=on plans=$outdir/reconcile_plans_$n.txt
 		((explain == 2)) && ext=on
+		exec {errfd}>"$plans"
 	fi
 	psql_db -v rows="$n" -v label="$label" -v batch="$batch" \
 		-v explain="$ex" -v explain_timing="$ext" -v explain_min_ms="$explain_min_ms" \
-		-f "$here/reconcile_measure.sql" <"$csv" 2>"$err" || {
-		[[ $err != /dev/stderr ]] && tail -20 "$err" >&2
-		return 1
-	}
+		-f "$here/reconcile_measure.sql" <"$csv" 2>&"$errfd" || rc=$?
+	if [[ -n $plans ]]; then
+		exec {errfd}>&-
+		((rc == 0)) || tail -20 "$plans" >&2
+	fi
+	((rc == 0)) || return 1
 	local phase f hwm rss anon ns cpu
 	for phase in copy reconcile; do
 		f=$outdir/reconcile_mem_$label.$phase
@@ -136,30 +126,17 @@ write_csv() { # month batch file
 	   TO STDOUT WITH (FORMAT csv, HEADER)" >"$3"
 }
 
-# which medaid is measured: the repository's commit, and whether the
-# installed script (make install) is the working tree's sql/parts
-code_version() {
-	local ver inst md5i md5w
-	ver=$(q "SELECT extversion FROM pg_extension WHERE extname = 'medaid'")
-	inst=$(pg_config --sharedir)/extension/medaid--$ver.sql
-	md5i=$( (md5sum "$inst" 2>/dev/null || echo '?') | cut -c1-8)
-	md5w=$( (cat "$here"/../sql/parts/*.sql | md5sum 2>/dev/null || echo '!') | cut -c1-8)
-	code="git $(git -C "$here/.." describe --always --dirty 2>/dev/null || echo '?'); installed medaid--$ver.sql md5 $md5i"
-	if [[ $md5i == "$md5w" ]]; then code+=" (= sql/parts)"; else code+=" (differs from sql/parts $md5w: run make install to measure the working tree)"; fi
-}
 code=""
 
 run_size() { # rows
 	local n=$1 t bj bf jan=$outdir/reconcile_2026-01.csv feb=$outdir/reconcile_2026-02.csv
-	step "[$n] database $db on ${PGHOST}:${PGPORT:-5432}"
-	psql -X -q -v ON_ERROR_STOP=1 -d postgres \
-		-c "DROP DATABASE IF EXISTS $db" \
-		-c "CREATE DATABASE $db TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C'"
+	progress "[$n] database $db on ${PGHOST}:${PGPORT:-5432}"
+	bench_newdb "$db"
 	psql_db -f "$here/reconcile_setup.sql"
 	code_version
 	put "$n" code "$code"
 
-	step "[$n] generating $n people and two snapshot files"
+	progress "[$n] generating $n people and two snapshot files"
 	t=$SECONDS
 	psql_db -v rows="$n" -v seed="$seed" -f "$here/reconcile_data.sql"
 	bj=$(q "SELECT medaid.open_batch('civil_affairs', '2026-01-01', 'snapshot')")
@@ -167,11 +144,11 @@ run_size() { # rows
 	put "$n" gen_s $((SECONDS - t))
 	put "$n" csv_bytes "$(stat -c %s "$jan")"
 
-	step "[$n] January (setup): \\copy + reconcile into an empty register"
+	progress "[$n] January (setup): \\copy + reconcile into an empty register"
 	measure "$n" jan "$bj" "$jan"
-	step "[$n] January: $(took "$n" jan)"
+	progress "[$n] January: $(took "$n" jan)"
 
-	step "[$n] VACUUM (ANALYZE) medaid's tables"
+	progress "[$n] VACUUM (ANALYZE) medaid's tables"
 	t=$SECONDS
 	psql_db -c "VACUUM (ANALYZE) medaid.person, medaid.category_period, medaid.roster_staging,
 		medaid.roster_result, medaid.roster_change, medaid.anomaly_return, medaid.batch"
@@ -179,11 +156,11 @@ run_size() { # rows
 
 	bf=$(q "SELECT medaid.open_batch('civil_affairs', '2026-02-01', 'snapshot')")
 	write_csv 2026-02-01 "$bf" "$feb"
-	step "[$n] February (measured): \\copy + reconcile against $n people"
+	progress "[$n] February (measured): \\copy + reconcile against $n people"
 	put "$n" load_before "$(cut -d' ' -f1-3 /proc/loadavg)"
 	measure "$n" feb "$bf" "$feb"
 	put "$n" load_after "$(cut -d' ' -f1-3 /proc/loadavg)"
-	step "[$n] February: $(took "$n" feb)"
+	progress "[$n] February: $(took "$n" feb)"
 
 	q "SELECT rows, key, value FROM medaid_bench.info" >>"$results"
 	q "SELECT pg_size_pretty(sum(pg_total_relation_size(c.oid)))
@@ -409,7 +386,7 @@ stmt_md() { # label title limit
 	stmt_md feb "February's reconcile" 15
 	stmt_md jan "January's reconcile (setup)" 5
 } >"$outdir/reconcile.md"
-step "wrote $outdir/reconcile.md"
+progress "wrote $outdir/reconcile.md"
 
 if ((mismatch)); then
 	echo "reconcile's outcome counts differ from the ones the data was built to give (see above)" >&2

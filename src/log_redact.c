@@ -40,7 +40,7 @@
  * Nothing here calls ereport, which would recurse into error reporting.
  * elog.c says that only clearing output_to_server is a supported change to
  * edata; these edits rely on EmitErrorReport() formatting the fields after
- * the hook returns, as PostgreSQL 13 to 17 do (scripts/test-log checks
+ * the hook returns, as PostgreSQL 13 to 17 do (test/log/run.sh checks
  * every field on the server it runs against).  Hooks installed before
  * medaid's run after it and see the masked text (and, for DETAIL, the
  * client's detail beside the masked detail_log).

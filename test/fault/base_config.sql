@@ -1,4 +1,4 @@
--- scripts/test-fault: the configuration both base databases share
+-- test/fault/run.sh: the configuration both base databases share
 -- (test/fault/base_demo.sql, test/fault/base_gen.sql): the region list, an
 -- income low enough that people are warned, the 2026-2027 contributions
 -- and subsidy rules.  Included with \ir, run from the repository root.

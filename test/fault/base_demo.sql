@@ -1,10 +1,10 @@
--- scripts/test-fault, short mode: the base database, from the bundled demo
+-- test/fault/run.sh, short mode: the base database, from the bundled demo
 -- data (demo/*.csv), run from the repository root.  It holds what a
 -- province has done up to the end of August 2026: the civil affairs'
 -- October delta reconciled, the settlements of January to August in their
 -- partitions, the warnings of January to August run and August's pushed,
 -- the configuration and part of the enrolments.  What the functions under
--- test will load or apply waits in schema fault (see scripts/test-fault).
+-- test will load or apply waits in schema fault (see test/fault/run.sh).
 \set ON_ERROR_STOP 1
 \set QUIET 1
 SET client_min_messages = warning;

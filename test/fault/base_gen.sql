@@ -1,4 +1,4 @@
--- scripts/test-fault, long mode: the base database, generated with :rows
+-- test/fault/run.sh, long mode: the base database, generated with :rows
 -- people (psql -v rows=N), run from the repository root.  The same shape as
 -- test/fault/base_demo.sql at scale: up to the end of August 2026 the
 -- January rosters of both departments are reconciled (snapshots), 2 × rows

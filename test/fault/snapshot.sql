@@ -1,8 +1,8 @@
--- scripts/test-fault: a snapshot of everything medaid keeps in a database,
+-- test/fault/run.sh: a snapshot of everything medaid keeps in a database,
 -- one line per item, for diff.  Two parts:
 --
 --   psql -At -v mode=raw|norm -v part=tables -f this
---     prints one query per table (largest first), which scripts/test-fault
+--     prints one query per table (largest first), which test/fault/run.sh
 --     runs in two sessions at once; each prints
 --   table <relation> <rows> <hash>  every table of schema medaid (relkind r:
 --                                   plain tables and each partition, the

@@ -1,5 +1,5 @@
 -- An independent, deliberately naive reference model of roster
--- reconciliation (SPEC §7, docs/reference.md "Rosters and reconciliation"),
+-- reconciliation (docs/rules.md §7, docs/reference.md "Rosters and reconciliation"),
 -- for differential tests of medaid.reconcile.
 --
 -- It takes a batch's staged rows ONE BY ONE, in the order the rules give

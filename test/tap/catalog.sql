@@ -1,4 +1,4 @@
--- The installed catalog: the public names of SPEC §8 that exist so far, a
+-- The installed catalog: the public names of docs/rules.md §8 that exist so far, a
 -- comment on every object, volatility labelled honestly, configuration
 -- tables registered for pg_dump.
 \i test/support/tap_setup.sql
@@ -79,7 +79,7 @@ SELECT is_empty($$
 	  AND (xpath('/row/n/text()', query_to_xml(format('SELECT count(*) AS n FROM %s', c.oid::regclass), false, true, '')))[1]::text::int > 0$$,
 	'a fresh install leaves every table kept by pg_dump empty');
 
--- security (SPEC §6): definer functions pinned and owned by medaid_owner,
+-- security (docs/rules.md §6): definer functions pinned and owned by medaid_owner,
 -- personal data under forced row-level security, nothing for PUBLIC
 SELECT is_empty($$
 	SELECT p.oid::regprocedure::text FROM pg_proc p

@@ -10,7 +10,7 @@
 --     FUZZ_SQL_SEED=0.123 pg_prove test/tap/fuzz_sql.sql
 -- or  pg_prove -S fuzz_seed=0.123 test/tap/fuzz_sql.sql
 -- Sizes (psql variables): fuzz_rows strings (20000), fuzz_bytea burden
--- states (5000), fuzz_recv binary fields (1000); scripts/fuzz-sql runs this
+-- states (5000), fuzz_recv binary fields (1000); test/fuzz_sql/run.sh runs this
 -- file many times with large sizes.
 \i test/support/tap_setup.sql
 \if :{?fuzz_seed}

@@ -1,4 +1,4 @@
--- SPEC §8, the public interface the maintainers' acceptance checks use:
+-- docs/rules.md §8, the public interface the maintainers' acceptance checks use:
 -- every name, with the columns and types it promises (columns may be
 -- added, none renamed).
 \i test/support/tap_setup.sql
@@ -31,7 +31,7 @@ SELECT ok(to_regprocedure('medaid.annual_burden(date, numeric, numeric)') IS NOT
 		  'annual_burden(date, numeric, numeric) is an aggregate');
 SELECT ok(to_regprocedure('medaid.run_monthly_warnings(date)') IS NOT NULL, 'run_monthly_warnings(date)');
 
--- the columns of the tables and views, in SPEC's words, with their types
+-- the columns of the tables and views, in the words of docs/rules.md, with their types
 CREATE TEMP TABLE promised (rel text, cols text);
 INSERT INTO promised VALUES
 	('roster_staging', 'batch_id bigint, row_no integer, name text, id_number text, category text, event text, event_date date, region text'),

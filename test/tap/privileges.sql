@@ -1,4 +1,4 @@
--- Roles, row-level security, masking and audit (SPEC §6, issue 6): as each
+-- Roles, row-level security, masking and audit (docs/rules.md §6, issue 6): as each
 -- role, what it can and cannot read and do.  Everything happens inside one
 -- transaction that is rolled back, roles included.
 \i test/support/tap_setup.sql

@@ -2,7 +2,7 @@
 -- rows, people holding categories from both departments, changes and
 -- exits, delta and snapshot batches from civil affairs and rural
 -- revitalisation -- reconciles batch by batch to exactly the outcomes and
--- timelines of SPEC §7 / docs/reference.md, as computed by an independent,
+-- timelines of docs/rules.md §7 / docs/reference.md, as computed by an independent,
 -- row-by-row reference model (test/support/roster_reference.sql) on the
 -- rows of a deterministic generator (test/support/roster_province.sql).
 \i test/support/tap_setup.sql

@@ -2,7 +2,7 @@
 -- of October (both departments' deltas), a year of settlements up to
 -- October, the October warnings and their push, a county's sign-off, a
 -- city's own list, the enrolments of 2026 with their subsidies.  Written
--- against 0.1.0's interface; scripts/test-upgrade runs it before ALTER
+-- against 0.1.0's interface; test/upgrade/run.sh runs it before ALTER
 -- EXTENSION UPDATE, and on a fresh install of the newest version to compare.
 \set ON_ERROR_STOP 1
 \set QUIET 1

@@ -8,8 +8,8 @@
 # a cluster that is not pg_virtualenv's (cluster_name */regress or a data
 # directory under pg_virtualenv.*) unless FAULT_ANY_CLUSTER=1.
 #
-#   pg_virtualenv -t bash scripts/test-fault                 # short mode (CI)
-#   FAULT_ROUNDS=50 FAULT_ROWS=200000 pg_virtualenv -t bash scripts/test-fault
+#   pg_virtualenv -t make test-fault                         # short mode (CI)
+#   FAULT_ROUNDS=50 FAULT_ROWS=200000 pg_virtualenv -t bash test/fault/run.sh
 #                                                            # long mode (make fault)
 #
 # The functions under test (each a "case"):
@@ -120,7 +120,7 @@
 # during a long run does not change the run.
 {
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 
 rounds=${FAULT_ROUNDS:-0}
 if [ "$rounds" -gt 0 ]; then
@@ -141,18 +141,8 @@ export PGOPTIONS="${PGOPTIONS:-} -c client_min_messages=warning"
 export PGDATABASE=postgres
 unset PGAPPNAME
 
-passed=0
-failed=0
-failed_names=()
-ok() {
-	passed=$((passed + 1))
-	echo "ok - $*"
-}
-not_ok() {
-	failed=$((failed + 1))
-	failed_names+=("$*")
-	echo "FAILED - $*"
-}
+# ok, not_ok, tap_summary
+. test/lib.sh
 
 # processes this script started in the background, ended on exit
 bg_pids=()
@@ -833,11 +823,6 @@ else
 fi
 [ "${FAULT_KEEP:-}" = 1 ] || dropdb_ fault_base
 echo "# $mode mode: $((SECONDS - t_start)) s after the base database"
-if [ $failed -gt 0 ]; then
-	echo "failed:"
-	printf '  %s\n' "${failed_names[@]}"
-fi
-echo "$passed passed, $failed failed"
-[ $failed -eq 0 ]
+tap_summary
 exit
 }

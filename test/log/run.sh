@@ -21,19 +21,18 @@
 # a message, only the hook masks it.
 #
 # Runs against the server the PG* variables name, as a superuser (under
-# scripts/test-server: pg_virtualenv -t).  It changes log settings with
+# test/server.sh: pg_virtualenv -t; alone: make test-log).  It changes log settings with
 # ALTER SYSTEM for its run and puts back what postgresql.auto.conf held;
 # it creates and drops the database $MEDAID_LOG_DB (medaid_log_test).
 # The log is found with pg_current_logfile() when logging_collector is on,
 # else pg_lsclusters' log file for the server's port.  Ends with
 # "N passed, N failed".
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
+. test/lib.sh
 
 db=${MEDAID_LOG_DB:-medaid_log_test}
 work=$(mktemp -d)
-passed=0
-failed=0
 
 # Fixtures: valid numbers, in the forms PostgreSQL will quote.
 ID_A=420502198503171237			# cnid primary key, auto_explain, deadlock
@@ -69,23 +68,6 @@ log_parameter_max_length_on_error log_lock_waits"
 
 admin() {
 	psql -X -q -At -v ON_ERROR_STOP=1 -d postgres "$@"
-}
-
-ok() {
-	passed=$((passed + 1))
-	echo "ok $((passed + failed)) - $1"
-}
-
-not_ok() {
-	failed=$((failed + 1))
-	echo "not ok $((passed + failed)) - $1"
-}
-
-# check NAME COMMAND...: one test, passed when the command succeeds
-check() {
-	local name=$1
-	shift
-	if "$@"; then ok "$name"; else not_ok "$name"; fi
 }
 
 # ---- where the log is
@@ -357,23 +339,17 @@ run_mode() {
 	hits "$mode"
 }
 
-summary() {
-	echo "1..$((passed + failed))"
-	echo "$passed passed, $failed failed"
-	[ "$failed" -eq 0 ]
-}
-
 trap cleanup EXIT
 if ! find_log; then
 	not_ok "find the server log"
-	summary
+	tap_summary
 	exit 1
 fi
 echo "# server log: $logfile"
 save_settings
 if ! setup; then
 	not_ok "create database $db with the medaid extension"
-	summary
+	tap_summary
 	exit 1
 fi
 
@@ -441,10 +417,10 @@ check "mode A: the client gets the message masked" in_client A "no person $M_E"
 check "mode A: the client gets a context the log leaves out as sent" \
 	in_client A "COPY people, line 1, column id_number: \"$ID_BAD\""
 
-if [ "$failed" -gt 0 ]; then
+if [ "$tap_failed" -gt 0 ]; then
 	for f in "$work"/client-*; do
 		echo "# client output, mode ${f##*-}:"
 		sed 's/^/#   /' "$f"
 	done
 fi
-summary
+tap_summary

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # pg_dump / pg_restore round trip of a database that uses medaid: its
 # configuration rows, cnid columns and indexes come back unchanged.  Runs
-# inside a server (PGHOST etc. set).
+# inside a server (PGHOST etc. set): make test-dump.  Ends with
+# "N passed, N failed".
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
+. test/lib.sh
 out=build/dump
 mkdir -p "$out"
 
@@ -13,7 +15,7 @@ psql -X -q -v ON_ERROR_STOP=1 -d postgres \
 # a county login: roles live outside the dump (pg_dumpall --roles-only)
 psql -X -q -d postgres -c 'DROP ROLE IF EXISTS medaid_dump_county' -c 'CREATE ROLE medaid_dump_county IN ROLE medaid_county' 2>/dev/null ||
 	psql -X -q -v ON_ERROR_STOP=1 -d postgres -c 'CREATE ROLE medaid_dump_county'
-psql -X -q -v ON_ERROR_STOP=1 -d medaid_dump_src <<'SQL'
+psql -X -q -o /dev/null -v ON_ERROR_STOP=1 -d medaid_dump_src <<'SQL'
 CREATE EXTENSION medaid;
 GRANT medaid_county TO medaid_dump_county;
 INSERT INTO medaid.region_access (role, region_prefix) VALUES ('medaid_dump_county', '370102');
@@ -86,24 +88,19 @@ pg_dump -Fc -d medaid_dump_src -f "$out/src.dump"
 pg_restore --exit-on-error -d medaid_dump_dst "$out/src.dump"
 snapshot medaid_dump_src > "$out/src.txt"
 snapshot medaid_dump_dst > "$out/dst.txt"
-if diff -u "$out/src.txt" "$out/dst.txt"; then
-	echo "pg_dump/pg_restore: $(head -1 "$out/src.txt" | cut -d' ' -f1-2) rows and all data came back"
-else
-	echo "pg_dump/pg_restore: restored database differs"
-	exit 1
-fi
-test "$(grep -c . "$out/src.txt")" -ge 18
+check "pg_dump/pg_restore: $(head -1 "$out/src.txt" | cut -d' ' -f1-2) rows and all data came back" \
+	diff -u "$out/src.txt" "$out/dst.txt"
+check "the snapshot compared has its 18 or more lines" test "$(grep -c . "$out/src.txt")" -ge 18
 # pg_dump wrote no privileges of medaid's own objects (the install script
 # sets them) and no policies (idem)
-if pg_restore -l "$out/src.dump" | grep -E ' (ACL|POLICY) medaid '; then
-	echo "pg_dump/pg_restore: the dump carries medaid's own privileges or policies"
-	exit 1
-fi
-# the county login still sees its county only
-test "$(psql -X -Atq -v ON_ERROR_STOP=1 -d medaid_dump_dst -c 'SET ROLE medaid_dump_county' \
-	-c "SELECT string_agg(DISTINCT region, ',') FROM medaid.person")" = 370102
+check "the dump carries no privileges or policies of medaid's own objects" \
+	bash -c "! pg_restore -l '$out/src.dump' | grep -E ' (ACL|POLICY) medaid '"
+is "the county login still sees its county only" \
+	"$(psql -X -Atq -v ON_ERROR_STOP=1 -d medaid_dump_dst -c 'SET ROLE medaid_dump_county' \
+		-c "SELECT string_agg(DISTINCT region, ',') FROM medaid.person")" 370102
 # and the restored database goes on working: a new batch reconciles
-psql -X -q -v ON_ERROR_STOP=1 -d medaid_dump_dst <<'SQL'
+check "the restored database goes on working: a new batch reconciles, its burden states carry on, warnings agree with warning_check" \
+	psql -X -q -o /dev/null -v ON_ERROR_STOP=1 -d medaid_dump_dst <<'SQL'
 SELECT medaid.open_batch('rural', '2026-11-01', 'delta') AS b \gset
 INSERT INTO medaid.roster_staging VALUES (:b, 1, '钱一', '11010519491231002X', 'jiance', 'add', '2026-11-02', '370102');
 SELECT applied FROM medaid.reconcile(:b);
@@ -127,3 +124,4 @@ SELECT 1 / 0;
 \endif
 SQL
 psql -X -q -d postgres -c 'DROP DATABASE medaid_dump_src' -c 'DROP DATABASE medaid_dump_dst' -c 'DROP ROLE medaid_dump_county'
+tap_summary

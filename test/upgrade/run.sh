@@ -8,9 +8,10 @@
 # of the newest fed the same files: the catalog (test/support/
 # catalog_snapshot.sql) and every row of every table and view of the
 # extension (test/upgrade/results.sql) must be the same.  Runs inside a
-# server (PGHOST etc. set).
+# server (PGHOST etc. set): make test-upgrade.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
+. test/lib.sh
 
 newest=$(sed -n "s/^default_version *= *'\(.*\)'/\1/p" medaid.control)
 sharedir=$(pg_config --sharedir)/extension
@@ -18,16 +19,11 @@ sharedir=$(pg_config --sharedir)/extension
 mapfile -t versions < <(ls "$sharedir" | sed -n 's/^medaid--\([0-9][0-9.]*\)\.sql$/\1/p' | sort -V)
 out=build/upgrade
 mkdir -p "$out"
-n=0
-status=0
-check() {	# check DESCRIPTION FILE-EXPECTED FILE-GOT
-	n=$((n + 1))
-	if diff -u "$2" "$3" > "$3.diff"; then
-		echo "ok $n - $1"
-	else
-		echo "not ok $n - $1 (see $3.diff)"
-		head -40 "$3.diff" | sed 's/^/#   /'
-		status=1
+same() {	# same FILE-EXPECTED FILE-GOT: no difference, else its start shown
+	if ! diff -u "$1" "$2" > "$2.diff"; then
+		echo "# $2 differs from $1 (see $2.diff):"
+		head -40 "$2.diff" | sed 's/^/#   /'
+		return 1
 	fi
 }
 sql() {	# sql DB ARGS...
@@ -66,14 +62,13 @@ for v in "${versions[@]}"; do
 	sql "$db" -f test/upgrade/november.sql
 	sql "$db" -f test/support/catalog_snapshot.sql > "$out/from-$v.txt"
 	sql "$db" -f test/upgrade/results.sql > "$out/from-$v-results.txt"
-	check "upgrade $path: the catalog equals a fresh install's" "$out/fresh.txt" "$out/from-$v.txt"
+	check "upgrade $path: the catalog equals a fresh install's" same "$out/fresh.txt" "$out/from-$v.txt"
 	check "upgrade $path: every row of every table and view equals a fresh install's" \
-		"$out/fresh-results.txt" "$out/from-$v-results.txt"
+		same "$out/fresh-results.txt" "$out/from-$v-results.txt"
 	sql postgres -c "DROP DATABASE $db"
 done
-if [ $n -eq 0 ]; then
-	echo "not ok 1 - no released version older than $newest to upgrade from"
-	status=1
+if [ $((tap_passed + tap_failed)) -eq 0 ]; then
+	not_ok "no released version older than $newest to upgrade from"
 fi
 sql postgres -c 'DROP DATABASE medaid_fresh'
-exit $status
+tap_summary

@@ -1,5 +1,5 @@
 -- participation: subsidies granted at enrolment, the annual lock, the
--- participation ledger, suspected uninsured and rates (SPEC §5, §7; 20号 §一,
+-- participation ledger, suspected uninsured and rates (docs/rules.md §5, §7; 20号 §一,
 -- 33号 §二)
 SET search_path = medaid, public;
 SET datestyle = ISO;
@@ -234,7 +234,7 @@ INSERT INTO region (code, name, level, parent_code) VALUES
 SELECT year, region, recipients, enrolled, rate, meets_target, level, uninsured, region_name
 FROM participation_rate WHERE year IN (2025, 2026) ORDER BY year, length(region), region;
 
--- the ledger, suspected list and rates against SPEC §7 taken literally:
+-- the ledger, suspected list and rates against docs/rules.md §7 taken literally:
 -- every day of every year, category_rank for the region's order
 CREATE TEMP TABLE reference AS
 WITH held AS (

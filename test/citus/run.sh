@@ -5,13 +5,14 @@
 # preloaded it starts its own throwaway cluster with pg_virtualenv.
 # Ends with "N passed, N failed".
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
+. test/lib.sh
 
 available=$(psql -X -Atq -d postgres -c "SELECT count(*) FROM pg_available_extensions WHERE name = 'citus'" 2>/dev/null || echo 0)
 if [ "$available" != 1 ]; then
 	echo "skipped: the citus extension is not installed on this server (docs/citus.md)"
-	echo "0 passed, 0 failed"
-	exit 0
+	tap_summary
+	exit
 fi
 preloaded=$(psql -X -Atq -d postgres -c "SELECT current_setting('shared_preload_libraries') ~ '(^|,) *citus'")
 if [ "$preloaded" != t ]; then
@@ -23,17 +24,12 @@ if [ "$preloaded" != t ]; then
 	exec pg_virtualenv -t -o "shared_preload_libraries=citus" bash "$0"
 fi
 
-pass=0
-fail=0
-check() {
-	if [ "$2" = "$3" ]; then echo "ok - $1"; pass=$((pass + 1)); else echo "not ok - $1 (got: $2, want: $3)"; fail=$((fail + 1)); fi
-}
 db=medaid_citus
 psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" || exit 1
 q() { psql -X -Atq -v ON_ERROR_STOP=1 -d "$db" "$@"; }
 
 # a small province, before distribution
-q <<'SQL' || { echo "not ok - setup"; echo "0 passed, 1 failed"; exit 1; }
+q <<'SQL' || { not_ok setup; tap_summary; exit; }
 CREATE EXTENSION citus;
 CREATE EXTENSION medaid;
 SELECT citus_set_coordinator_host('localhost', current_setting('port')::int);
@@ -62,19 +58,18 @@ SELECT create_distributed_table('medaid.category_period', 'id_number', colocate_
 SELECT create_reference_table('medaid.income_baseline');
 SELECT create_reference_table('medaid.threshold_ratio');
 SQL
-then check "person, settlement, burden_year and category_period distributed by id_number, colocated" ok ok
-else check "distribution" failed ok; fi
+then ok "person, settlement, burden_year and category_period distributed by id_number, colocated"
+else not_ok "distribution"; fi
 
 after=$(q -c "SELECT count(*) FROM (SELECT id_number::text AS id, (medaid.annual_burden(settle_date, burden, 20000.00)).* FROM medaid.settlement GROUP BY id_number) a FULL JOIN public.before b USING (id) WHERE a IS DISTINCT FROM b" 2>&1)
-check "annual_burden per person is the same after distribution" "$after" 0
+is "annual_burden per person is the same after distribution" "$after" 0
 plan=$(q -c "EXPLAIN (COSTS OFF) SELECT id_number, medaid.annual_burden(settle_date, burden, 20000.00) FROM medaid.settlement GROUP BY id_number" 2>&1)
 pushed=$(grep -c 'Custom Scan (Citus' <<<"$plan")
 coord_agg=$(sed -n '1,/Custom Scan (Citus/p' <<<"$plan" | grep -c 'Aggregate')
-check "the per-person aggregate runs in a Citus scan" "$((pushed > 0))" 1
-check "with no aggregation left on the coordinator (pushed down whole)" "$coord_agg" 0
+is "the per-person aggregate runs in a Citus scan" "$((pushed > 0))" 1
+is "with no aggregation left on the coordinator (pushed down whole)" "$coord_agg" 0
 union=$(q -c "SELECT count(*) FROM (SELECT u.id, (medaid.burden_state_result(u.state, NULL, 20000.00)).* FROM (SELECT id_number::text AS id, medaid.burden_state_union(st) AS state FROM (SELECT id_number, extract(month FROM settle_date) AS m, medaid.burden_state(settle_date, burden, settlement_id, region) AS st FROM medaid.settlement GROUP BY 1, 2) x GROUP BY 1) u) a FULL JOIN public.before b USING (id) WHERE a IS DISTINCT FROM b" 2>&1)
-check "burden_state_union of per-month states gives annual_burden's result" "$union" 0
+is "burden_state_union of per-month states gives annual_burden's result" "$union" 0
 
 psql -X -q -d postgres -c "DROP DATABASE $db" >/dev/null 2>&1
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+tap_summary

@@ -1,19 +1,15 @@
 #!/usr/bin/env bash
-# The roles tried as a new user would (SPEC §6, README "Roles"): a DBA makes
+# The roles tried as a new user would (docs/rules.md §6, README "Roles"): a DBA makes
 # login roles with passwords as README says; each logs in over TCP and does
 # its job on the demo data, and is refused what is not its job.  Runs inside
 # a server (PGHOST etc. set, superuser), e.g. under pg_virtualenv -t.
 # Ends with "N passed, N failed".
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
+. test/lib.sh
 db=medaid_roles
-pass=0
-fail=0
 host=${PGHOST:-localhost}
 case "$host" in /*) host=localhost ;; esac
-
-ok() { echo "ok - $1"; pass=$((pass + 1)); }
-not_ok() { echo "not ok - $1"; fail=$((fail + 1)); }
 
 # as LOGIN: run SQL from stdin over TCP with the login's password
 as() {
@@ -26,7 +22,7 @@ as() {
 expect() {
 	local got
 	got=$(as "$1" -c "$2" 2>&1)
-	if [ "$got" = "$3" ]; then ok "$4"; else not_ok "$4 (got: $got)"; fi
+	is "$4" "$got" "$3"
 }
 # refused LOGIN SQL SQLSTATE NAME: the statement fails with SQLSTATE
 refused() {
@@ -125,5 +121,4 @@ expect medaid_t_li "SELECT count(*) FROM medaid.audit_log WHERE action = 'review
 expect medaid_t_li "SELECT count(*) FROM medaid.audit_log WHERE host(client_addr) IS NOT NULL AND login = 'medaid_t_wang'" 1 \
 	"with the client's address"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+tap_summary

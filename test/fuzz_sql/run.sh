@@ -4,7 +4,7 @@
 # and mutated burden states through their readers, random fields through
 # binary input, against the server in the PG* environment.
 #
-#   bash scripts/fuzz-sql                  # or: make fuzz-sql-long
+#   bash test/fuzz_sql/run.sh             # or: make test-fuzz-sql, make fuzz-sql-long
 #
 # The work is cut into chunks, each a run of test/tap/fuzz_sql.sql with its
 # own seed in its own transaction; every chunk prints the pg_prove command
@@ -33,7 +33,8 @@
 # binary input part, which is otherwise skipped; pgtap and medaid
 # installed on the server.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
+. test/lib.sh
 
 rows=${FUZZ_SQL_ROWS:-2000000}
 nbytea=${FUZZ_SQL_BYTEA:-$((rows / 4))}
@@ -91,6 +92,20 @@ for d in "${dbs[@]}"; do
 	psql -X -q -v ON_ERROR_STOP=1 -d "$d" -c 'CREATE EXTENSION pgtap' -c 'CREATE EXTENSION medaid'
 done
 
+# tap_file_sum FILE RC: "passed failed known rc" of a psql run of a TAP
+# file that exited RC; known failures (TODO) count as passed, and a run
+# that failed or did not meet its plan as one failure more
+tap_file_sum() {
+	awk -v rc="$2" '
+		/^1\.\.[0-9]+$/ { plan = substr($0, 4) + 0 }
+		/^ok [0-9]+/ { pass++; n++ }
+		/^not ok [0-9]+/ { n++; if ($0 ~ /# TODO/) { pass++; known++ } else fail++ }
+		END {
+			if (rc != 0 || plan == 0 || n != plan) fail++
+			printf "%d %d %d %d\n", pass, fail, known, rc
+		}' "$1"
+}
+
 # run_chunk I DB: one run of the TAP file; its TAP in $work/chunk.I.tap, a
 # summary line in $work/chunk.I.sum ("passed failed known rc")
 run_chunk() {
@@ -102,14 +117,7 @@ run_chunk() {
 	echo "pg_prove -S fuzz_seed=$s -S fuzz_rows=$r -S fuzz_bytea=$b -S fuzz_recv=$c test/tap/fuzz_sql.sql" > "$work/chunk.$i.replay"
 	psql -X -At -v ON_ERROR_STOP=1 -v fuzz_seed="$s" -v fuzz_rows="$r" -v fuzz_bytea="$b" -v fuzz_recv="$c" \
 		-d "$d" -f test/tap/fuzz_sql.sql > "$work/chunk.$i.tap" 2>&1 || rc=$?
-	awk -v rc="$rc" '
-		/^1\.\.[0-9]+$/ { plan = substr($0, 4) + 0 }
-		/^ok [0-9]+/ { pass++; n++ }
-		/^not ok [0-9]+/ { n++; if ($0 ~ /# TODO/) { pass++; known++ } else fail++ }
-		END {
-			if (rc != 0 || plan == 0 || n != plan) fail++
-			printf "%d %d %d %d\n", pass, fail, known, rc
-		}' "$work/chunk.$i.tap" > "$work/chunk.$i.sum"
+	tap_file_sum "$work/chunk.$i.tap" "$rc" > "$work/chunk.$i.sum"
 }
 
 # report_chunk I: its line, and what failed
@@ -294,16 +302,9 @@ DROP TABLE fz_ascii_inputs;
 EOF
 	fi
 	echo "fuzz-sql: SQL_ASCII took $((SECONDS - start)) s"
-	awk -v rc="$rc" '
-		/^1\.\.[0-9]+$/ { plan = substr($0, 4) + 0 }
-		/^ok [0-9]+/ { pass++; n++ }
-		/^not ok [0-9]+/ { n++; if ($0 ~ /# TODO/) { pass++; known++ } else fail++ }
-		END {
-			if (rc != 0 || plan == 0 || n != plan) fail++
-			printf "%d %d %d %d\n", pass, fail, known, rc
-		}' "$work/ascii.tap" > "$ascii_sum"
+	tap_file_sum "$work/ascii.tap" "$rc" > "$ascii_sum"
 	read -r p f k arc < "$ascii_sum"
-	replay="FUZZ_SQL_ROWS=0 FUZZ_SQL_ASCII=$nascii FUZZ_SQL_SEED=$seed bash scripts/fuzz-sql"
+	replay="FUZZ_SQL_ROWS=0 FUZZ_SQL_ASCII=$nascii FUZZ_SQL_SEED=$seed bash test/fuzz_sql/run.sh"
 	echo "SQL_ASCII: $p passed, $f failed$([ "$k" -gt 0 ] && echo ", $k known") - replay: $replay"
 	if [ "$f" -gt 0 ]; then
 		grep -E '^not ok|^# ' "$work/ascii.tap" | grep -v '^not ok .*# TODO' | sed 's/^/    /' | head -40
@@ -366,14 +367,7 @@ SELECT skip('burden_state_merge is not executable by ' || current_user, 1);
 SELECT * FROM finish();
 ROLLBACK;
 EOF
-awk -v rc="$rc" '
-	/^1\.\.[0-9]+$/ { plan = substr($0, 4) + 0 }
-	/^ok [0-9]+/ { pass++; n++ }
-	/^not ok [0-9]+/ { n++; if ($0 ~ /# TODO/) { pass++; known++ } else fail++ }
-	END {
-		if (rc != 0 || plan == 0 || n != plan) fail++
-		printf "%d %d %d %d\n", pass, fail, known, rc
-	}' "$work/limits.tap" > "$limits_sum"
+tap_file_sum "$work/limits.tap" "$rc" > "$limits_sum"
 read -r p f k lrc < "$limits_sum"
 echo "limits: $p passed, $f failed$([ "$k" -gt 0 ] && echo ", $k known")"
 if [ "$f" -gt 0 ]; then
@@ -391,5 +385,7 @@ if [ -s "$work/known" ]; then
 	sed 's/^not ok [0-9]* - /  /' "$work/known" | sort | uniq -c | sed 's/^ */  /'
 fi
 shopt -s nullglob
-cat "$work"/chunk.*.sum "$ascii_sum" "$limits_sum" |
-	awk '{ p += $1; f += $2 } END { printf "%d passed, %d failed\n", p, f; exit f > 0 }'
+while read -r p f _; do
+	tap_add "$p" "$f"
+done < <(cat "$work"/chunk.*.sum "$ascii_sum" "$limits_sum")
+tap_summary

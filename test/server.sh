@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The suites that need a server; scripts/test runs this under
-# pg_virtualenv -t (PGHOST, PGPORT, PGUSER, PGPASSWORD exported).
+# pg_virtualenv -t (PGHOST, PGPORT, PGUSER, PGPASSWORD exported).  Each
+# is also a make target of its own (README, "Running one suite").
 set -euo pipefail
 cd "$(dirname "$0")/.."
-. scripts/test-lib.sh
+. test/lib.sh
 : "${MEDAID_RESULTS:?run scripts/test, not this}"
 
 version=$(psql -X -Atq -d postgres -c 'SHOW server_version_num')
@@ -13,24 +14,19 @@ else
 	parallel_opts='-c force_parallel_mode=regress'
 fi
 
-prove_all() {
-	psql -X -q -d postgres -c 'DROP DATABASE IF EXISTS medaid_tap' -c 'CREATE DATABASE medaid_tap'
-	PGDATABASE=medaid_tap pg_prove --failures test/tap/*.sql
-}
-
 suite "pg_regress" make -s installcheck
-suite "pgTAP" prove_all
+suite "pgTAP" make -s prove_installcheck
 suite "pg_regress, parallel mode forced" env PGOPTIONS="$parallel_opts" \
-	make -s installcheck EXTRA_REGRESS_OPTS=--outputdir=build/regress-parallel
-suite "pgTAP, parallel mode forced" env PGOPTIONS="$parallel_opts" bash -c "$(declare -f prove_all); prove_all"
-suite "upgrade chain" scripts/test-upgrade
-suite "pg_dump/pg_restore round trip" scripts/test-dump
-suite "roles as logins over TCP" scripts/test-roles
-suite "fault tests: a backend killed mid-call, SIGTERM and SIGKILL" scripts/test-fault
+	make -s installcheck TEST_OUT=build/parallel
+suite "pgTAP, parallel mode forced" env PGOPTIONS="$parallel_opts" make -s prove_installcheck
+suite "upgrade chain" test/upgrade/run.sh
+suite "pg_dump/pg_restore round trip" test/dump/run.sh
+suite "roles as logins over TCP" test/roles/run.sh
+suite "fault tests: a backend killed mid-call, SIGTERM and SIGKILL" test/fault/run.sh
 # no full ID reaches the server log: hook on, hook off, recommended settings
-suite "server log: no full ID (scripts/test-log)" scripts/test-log
+suite "server log: no full ID (test/log)" test/log/run.sh
 # on Citus, where it is installed (skips cleanly where not)
-suite "Citus: tables distributed by ID number" scripts/test-citus
+suite "Citus: tables distributed by ID number" test/citus/run.sh
 suite "demo (README's first command's job)" scripts/demo-run
 # the benchmarks at a small size: they still run and still agree with themselves
 suite "benchmark smoke run: cnid" env BENCH_ROWS=20000 bash bench/cnid.sh
