@@ -28,7 +28,7 @@
 \echo Use "CREATE EXTENSION medaid" to load this file. \quit
 
 -------------------------------------------------------------------------------
--- Roles (SPEC §6): created once per cluster, NOLOGIN; a DBA grants them to
+-- Roles (docs/rules.md §6): created once per cluster, NOLOGIN; a DBA grants them to
 -- login roles (README, "Roles").  medaid_owner owns the tables, views,
 -- sequences and SECURITY DEFINER functions, so that no definer function
 -- runs as a superuser; it is granted to no one.
@@ -72,7 +72,7 @@ END
 $roles$;
 
 -------------------------------------------------------------------------------
--- Who may see which regions, and the audit log (SPEC §6)
+-- Who may see which regions, and the audit log (docs/rules.md §6)
 -------------------------------------------------------------------------------
 
 CREATE TABLE medaid.region_access (

@@ -1,5 +1,5 @@
 -------------------------------------------------------------------------------
--- Masked views for analysts (SPEC §6): IDs shown as cnid_mask gives them;
+-- Masked views for analysts (docs/rules.md §6): IDs shown as cnid_mask gives them;
 -- full IDs and names only to members of medaid_full_id.  They run as their
 -- owner and filter by the caller's regions themselves (security_barrier:
 -- a caller's own function in WHERE sees no row the filter drops).

@@ -1,5 +1,5 @@
 -------------------------------------------------------------------------------
--- Ownership, row-level security and privileges (SPEC §6).  Order matters:
+-- Ownership, row-level security and privileges (docs/rules.md §6).  Order matters:
 -- objects change owner before any GRANT, so that pg_init_privs records the
 -- final privileges and pg_dump writes no GRANT or REVOKE for them.
 -------------------------------------------------------------------------------
