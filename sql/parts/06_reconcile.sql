@@ -1,6 +1,31 @@
 -------------------------------------------------------------------------------
 -- Reconciliation of a batch (33号 §一-§三): every staged row judged once,
 -- applied, duplicate or anomaly, and the anomalies returned to the department
+--
+-- medaid.reconcile checks the batch, locks, and runs its steps in order, in
+-- the caller's transaction (all or nothing):
+--   reconcile_judge           judges every staged row: normalises it, sets
+--                             aside missing, invalid and false records
+--                             (rule 1, 去假) and names that do not match
+--                             (rule 2); in a snapshot also further rows of
+--                             one person and category (rule 4, 剔重) and
+--                             rows for categories already held (unchanged)
+--   reconcile_apply_delta     applies a delta batch's events in order of
+--                             date and row; reconcile_delta_event judges
+--                             each against the register as the earlier
+--                             ones left it, and ends what it ends
+--   reconcile_apply_snapshot  applies a snapshot: ends the categories it
+--                             omits, starts those not held (a change of
+--                             category is both)
+--   reconcile_record          records: the outcomes, the anomaly returns
+--                             (回传) opened and closed, the counts on the
+--                             batch, the audit log
+-- The rules are numbered as in docs/reference.md ("Judging a row").  The
+-- steps hand the judged rows on in the temporary table pg_temp.medaid_judged
+-- (one row per staged row with its outcome and reason, NULL while it is to
+-- be applied), which reconcile_judge creates and reconcile_record drops.
+-- They are SECURITY INVOKER and run only from reconcile, as medaid_owner:
+-- nobody else may execute them (16_privileges).
 -------------------------------------------------------------------------------
 
 CREATE FUNCTION medaid.reconcile(batch_id bigint,
@@ -11,17 +36,6 @@ CREATE FUNCTION medaid.reconcile(batch_id bigint,
 #variable_conflict use_column
 DECLARE
 	b medaid.batch%ROWTYPE;
-	m_start date;
-	m_end date;
-	m_next date;
-	r record;
-	d date;
-	n_ended integer;
-	was_active boolean;
-	extra_row boolean;
-	ev_outcome text;
-	ev_reason text;
-	n_accepted bigint;
 BEGIN
 	SELECT * INTO b FROM medaid.batch x WHERE x.batch_id = reconcile.batch_id FOR UPDATE;
 	IF NOT FOUND THEN
@@ -36,9 +50,35 @@ BEGIN
 	END IF;
 	-- one reconciliation at a time: batches apply in the order they are reconciled
 	PERFORM pg_advisory_xact_lock(hashtext('medaid.reconcile'));
+
+	rows_staged := medaid.reconcile_judge(b.batch_id);
+	IF b.mode = 'delta' THEN
+		PERFORM medaid.reconcile_apply_delta(b.batch_id);
+		exits := 0;
+	ELSE
+		exits := medaid.reconcile_apply_snapshot(b.batch_id);
+	END IF;
+	SELECT r.applied, r.duplicates, r.anomalies INTO applied, duplicates, anomalies
+	FROM medaid.reconcile_record(b.batch_id, reconcile.rows_staged, reconcile.exits) r;
+	already_reconciled := false;
+END
+$$;
+COMMENT ON FUNCTION medaid.reconcile(bigint) IS
+'judge and apply every staged row of a batch once (docs/rules.md §7): returns applied, duplicates, anomalies, exits (categories a snapshot ended by omission), rows_staged, and already_reconciled when called again (which changes nothing); all or nothing; runs its steps reconcile_judge, reconcile_apply_delta or reconcile_apply_snapshot, and reconcile_record';
+
+-- Step 1: every staged row judged, into pg_temp.medaid_judged.
+CREATE FUNCTION medaid.reconcile_judge(batch_id bigint, OUT rows_staged bigint)
+	LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp
+	AS $$
+#variable_conflict use_column
+DECLARE
+	b medaid.batch%ROWTYPE;
+	m_start date;
+	m_end date;
+BEGIN
+	SELECT * INTO STRICT b FROM medaid.batch x WHERE x.batch_id = reconcile_judge.batch_id;
 	m_start := b.period;
-	m_next := (b.period + interval '1 month')::date;
-	m_end := m_next - 1;
+	m_end := (b.period + interval '1 month')::date - 1;
 
 	IF to_regclass('pg_temp.medaid_judged') IS NOT NULL THEN
 		DROP TABLE pg_temp.medaid_judged;
@@ -118,149 +158,215 @@ BEGIN
 	  ON held.id_number OPERATOR(medaid.=) e.id AND held.category OPERATOR(medaid.=) e.category
 	 AND e.early_reason IS NULL AND coalesce(e.nth, 1) = 1;
 	rows_staged := (SELECT count(*) FROM medaid_judged);
-	IF b.mode = 'snapshot' AND NOT EXISTS (SELECT FROM medaid_judged WHERE outcome IS DISTINCT FROM 'anomaly') THEN
-		RAISE EXCEPTION 'snapshot batch % has no acceptable rows (% staged)', b.batch_id, rows_staged
+END
+$$;
+COMMENT ON FUNCTION medaid.reconcile_judge(bigint) IS
+'step 1 of reconcile (run only by it, as its owner; SECURITY INVOKER): judges every staged row of the batch into the temporary table medaid_judged (normalised fields; anomalies for missing or invalid fields, false records 去假 and names that do not match; in a snapshot, duplicates for further rows 剔重 and categories already held); returns the rows staged';
+
+-- Step 2 of a delta batch: its events in order of date and row.
+CREATE FUNCTION medaid.reconcile_apply_delta(batch_id bigint)
+	RETURNS void
+	LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp
+	AS $$
+#variable_conflict use_column
+DECLARE
+	b medaid.batch%ROWTYPE;
+	r record;
+	ev record;
+BEGIN
+	SELECT * INTO STRICT b FROM medaid.batch x WHERE x.batch_id = reconcile_apply_delta.batch_id;
+	CREATE INDEX ON medaid_judged (id);
+	ANALYZE medaid_judged;
+
+	FOR r IN SELECT * FROM medaid_judged WHERE outcome IS NULL ORDER BY eff_date, row_no LOOP
+		ev := medaid.reconcile_delta_event(b, r.row_no, r.id, r.category, r.event, r.eff_date);
+		IF ev.starts THEN
+			INSERT INTO medaid.person AS p (id_number, name, region, first_batch_id, first_row_no, last_batch_id, last_row_no)
+			VALUES (r.id, r.name, r.region, b.batch_id, r.row_no, b.batch_id, r.row_no)
+			ON CONFLICT (id_number) DO NOTHING;
+			INSERT INTO medaid.category_period (id_number, category, dept, valid_from, valid_to,
+												started_batch_id, started_row_no)
+			VALUES (r.id, r.category, b.dept, r.eff_date,
+					(SELECT min(p.valid_from) FROM medaid.category_period p
+					 WHERE p.id_number OPERATOR(medaid.=) r.id AND p.category OPERATOR(medaid.=) r.category
+					   AND p.valid_from > r.eff_date),
+					b.batch_id, r.row_no);
+		END IF;
+		IF ev.outcome = 'applied' THEN
+			UPDATE medaid.person p SET region = r.region, last_batch_id = b.batch_id, last_row_no = r.row_no
+			WHERE p.id_number OPERATOR(medaid.=) r.id;
+			INSERT INTO medaid.roster_change (batch_id, row_no, id_number, category, change, effective_date, region)
+			VALUES (b.batch_id, r.row_no, r.id, r.category, r.event, r.eff_date, r.region);
+		END IF;
+		UPDATE medaid_judged j SET outcome = ev.outcome, reason = ev.reason WHERE j.row_no = r.row_no;
+	END LOOP;
+END
+$$;
+COMMENT ON FUNCTION medaid.reconcile_apply_delta(bigint) IS
+'step 2 of reconcile for a delta batch (run only by it, as its owner; SECURITY INVOKER): applies the accepted rows of medaid_judged in order of event date and row, each judged by reconcile_delta_event; an applied add or change starts its category, and every applied event updates the person and is logged in roster_change';
+
+-- One event of a delta batch, judged against the register as the earlier
+-- events of the batch left it.  An exit or a change ends periods here; what
+-- an applied event starts, reconcile_apply_delta inserts.
+CREATE FUNCTION medaid.reconcile_delta_event(b medaid.batch, row_no integer, id medaid.cnid,
+		category medaid.category, event text, d date,
+		OUT outcome text, OUT reason text, OUT starts boolean)
+	LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp
+	AS $$
+#variable_conflict use_variable
+DECLARE
+	extra_row boolean;
+	n_ended integer;
+	was_active boolean;
+BEGIN
+	outcome := 'applied';
+	reason := event;
+	-- an extra row of an event an earlier row of the batch already
+	-- carried (applied or duplicate; an anomaly carries nothing)
+	extra_row := EXISTS (SELECT FROM medaid_judged x
+						 WHERE x.id OPERATOR(medaid.=) id AND x.category OPERATOR(medaid.=) category
+						   AND x.event = event AND x.eff_date = d
+						   AND x.outcome IN ('applied', 'duplicate')
+						   AND (x.eff_date, x.row_no) < (d, row_no));
+	IF extra_row AND event <> 'exit' THEN
+		outcome := 'duplicate';
+		reason := 'duplicate_row';
+	ELSIF event = 'add' THEN
+		IF EXISTS (SELECT FROM medaid.category_period p
+				   WHERE p.id_number OPERATOR(medaid.=) id AND p.category OPERATOR(medaid.=) category
+					 AND p.valid_from <= d AND (p.valid_to IS NULL OR p.valid_to > d)) THEN
+			outcome := 'duplicate';
+			reason := 'already_active';
+		END IF;
+	ELSIF event = 'exit' THEN
+		IF NOT EXISTS (SELECT FROM medaid.category_period p
+					   WHERE p.id_number OPERATOR(medaid.=) id AND p.category OPERATOR(medaid.=) category) THEN
+			outcome := 'anomaly';
+			reason := 'exit_never_held';
+		ELSIF extra_row THEN
+			outcome := 'duplicate';
+			reason := 'duplicate_row';
+		ELSE
+			UPDATE medaid.category_period p
+			SET valid_to = d, ended_batch_id = b.batch_id, ended_row_no = row_no
+			WHERE p.id_number OPERATOR(medaid.=) id AND p.category OPERATOR(medaid.=) category
+			  AND p.valid_from <= d AND (p.valid_to IS NULL OR p.valid_to > d);
+			IF NOT FOUND THEN
+				outcome := 'duplicate';
+				reason := 'not_active';
+			END IF;
+		END IF;
+	ELSE
+		-- change: the person's other categories from this department end at d
+		UPDATE medaid.category_period p
+		SET valid_to = d, ended_batch_id = b.batch_id, ended_row_no = row_no
+		WHERE p.id_number OPERATOR(medaid.=) id AND p.dept = b.dept
+		  AND p.category OPERATOR(medaid.<>) category
+		  AND p.valid_from <= d AND (p.valid_to IS NULL OR p.valid_to > d);
+		GET DIAGNOSTICS n_ended = ROW_COUNT;
+		was_active := EXISTS (SELECT FROM medaid.category_period p
+							  WHERE p.id_number OPERATOR(medaid.=) id AND p.category OPERATOR(medaid.=) category
+								AND p.valid_from <= d AND (p.valid_to IS NULL OR p.valid_to > d));
+		IF was_active AND n_ended = 0 THEN
+			outcome := 'duplicate';
+			reason := 'already_active';
+		END IF;
+	END IF;
+	-- an applied add starts its category; an applied change, unless active
+	starts := outcome = 'applied' AND event IN ('add', 'change') AND NOT coalesce(was_active AND event = 'change', false);
+END
+$$;
+COMMENT ON FUNCTION medaid.reconcile_delta_event(medaid.batch, integer, medaid.cnid, medaid.category, text, date) IS
+'part of step 2 of reconcile (run only by reconcile_apply_delta, as reconcile''s owner; SECURITY INVOKER): the outcome and reason of one delta event (batch, row, ID, category, event, date) against the register as the earlier events left it, and whether it starts its category; an applied exit ends the period active on the date, a change the person''s other categories of the department';
+
+-- Step 2 of a snapshot: what it omits ends, what is not held starts.
+CREATE FUNCTION medaid.reconcile_apply_snapshot(batch_id bigint, OUT exits bigint)
+	LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp
+	AS $$
+#variable_conflict use_column
+DECLARE
+	b medaid.batch%ROWTYPE;
+	m_end date;
+	m_next date;
+BEGIN
+	SELECT * INTO STRICT b FROM medaid.batch x WHERE x.batch_id = reconcile_apply_snapshot.batch_id;
+	m_next := (b.period + interval '1 month')::date;
+	m_end := m_next - 1;
+	IF NOT EXISTS (SELECT FROM medaid_judged WHERE outcome IS DISTINCT FROM 'anomaly') THEN
+		RAISE EXCEPTION 'snapshot batch % has no acceptable rows (% staged)', b.batch_id, (SELECT count(*) FROM medaid_judged)
 			USING ERRCODE = 'object_not_in_prerequisite_state',
 				  DETAIL = 'A snapshot ends every category of the department it omits; an empty or wholly rejected snapshot would end them all.',
 				  HINT = 'Check the file loaded into roster_staging for this batch; nothing was applied.';
 	END IF;
-	IF b.mode = 'delta' THEN
-		CREATE INDEX ON medaid_judged (id);
-	END IF;
 	ANALYZE medaid_judged;
 
-	IF b.mode = 'delta' THEN
-		FOR r IN SELECT * FROM medaid_judged WHERE outcome IS NULL ORDER BY eff_date, row_no LOOP
-			d := r.eff_date;
-			ev_outcome := 'applied';
-			ev_reason := r.event;
-			-- an extra row of an event an earlier row of the batch already
-			-- carried (applied or duplicate; an anomaly carries nothing)
-			extra_row := EXISTS (SELECT FROM medaid_judged x
-								 WHERE x.id OPERATOR(medaid.=) r.id AND x.category OPERATOR(medaid.=) r.category
-								   AND x.event = r.event AND x.eff_date = r.eff_date
-								   AND x.outcome IN ('applied', 'duplicate')
-								   AND (x.eff_date, x.row_no) < (r.eff_date, r.row_no));
-			IF extra_row AND r.event <> 'exit' THEN
-				ev_outcome := 'duplicate';
-				ev_reason := 'duplicate_row';
-			ELSIF r.event = 'add' THEN
-				IF EXISTS (SELECT FROM medaid.category_period p
-						   WHERE p.id_number OPERATOR(medaid.=) r.id AND p.category OPERATOR(medaid.=) r.category
-							 AND p.valid_from <= d AND (p.valid_to IS NULL OR p.valid_to > d)) THEN
-					ev_outcome := 'duplicate';
-					ev_reason := 'already_active';
-				END IF;
-			ELSIF r.event = 'exit' THEN
-				IF NOT EXISTS (SELECT FROM medaid.category_period p
-							   WHERE p.id_number OPERATOR(medaid.=) r.id AND p.category OPERATOR(medaid.=) r.category) THEN
-					ev_outcome := 'anomaly';
-					ev_reason := 'exit_never_held';
-				ELSIF extra_row THEN
-					ev_outcome := 'duplicate';
-					ev_reason := 'duplicate_row';
-				ELSE
-					UPDATE medaid.category_period p
-					SET valid_to = d, ended_batch_id = b.batch_id, ended_row_no = r.row_no
-					WHERE p.id_number OPERATOR(medaid.=) r.id AND p.category OPERATOR(medaid.=) r.category
-					  AND p.valid_from <= d AND (p.valid_to IS NULL OR p.valid_to > d);
-					IF NOT FOUND THEN
-						ev_outcome := 'duplicate';
-						ev_reason := 'not_active';
-					END IF;
-				END IF;
-			ELSE
-				-- change: the person's other categories from this department end at d
-				UPDATE medaid.category_period p
-				SET valid_to = d, ended_batch_id = b.batch_id, ended_row_no = r.row_no
-				WHERE p.id_number OPERATOR(medaid.=) r.id AND p.dept = b.dept
-				  AND p.category OPERATOR(medaid.<>) r.category
-				  AND p.valid_from <= d AND (p.valid_to IS NULL OR p.valid_to > d);
-				GET DIAGNOSTICS n_ended = ROW_COUNT;
-				was_active := EXISTS (SELECT FROM medaid.category_period p
-									  WHERE p.id_number OPERATOR(medaid.=) r.id AND p.category OPERATOR(medaid.=) r.category
-										AND p.valid_from <= d AND (p.valid_to IS NULL OR p.valid_to > d));
-				IF was_active AND n_ended = 0 THEN
-					ev_outcome := 'duplicate';
-					ev_reason := 'already_active';
-				END IF;
-			END IF;
+	-- rows for categories held on the month's last day were judged
+	-- "unchanged" (reconcile_judge).  Categories of the department the
+	-- snapshot omits end on the first day of the next month; a person whose
+	-- rows are all anomalies keeps them
+	WITH kept AS (
+		SELECT DISTINCT x.id, x.category FROM medaid_judged x WHERE x.outcome IS DISTINCT FROM 'anomaly'
+	), anomalous_only AS (
+		SELECT x.id FROM medaid_judged x WHERE x.id IS NOT NULL
+		GROUP BY x.id HAVING bool_and(x.outcome IS NOT DISTINCT FROM 'anomaly')
+	), ended AS (
+		UPDATE medaid.category_period p
+		SET valid_to = m_next, ended_batch_id = b.batch_id, ended_row_no = NULL
+		WHERE p.dept = b.dept AND p.valid_from <= m_end AND (p.valid_to IS NULL OR p.valid_to > m_next)
+		  AND NOT EXISTS (SELECT FROM kept k WHERE k.id OPERATOR(medaid.=) p.id_number AND k.category OPERATOR(medaid.=) p.category)
+		  AND NOT EXISTS (SELECT FROM anomalous_only a WHERE a.id OPERATOR(medaid.=) p.id_number)
+		RETURNING p.id_number, p.category
+	)
+	INSERT INTO medaid.roster_change (batch_id, row_no, id_number, category, change, effective_date, region)
+	SELECT b.batch_id, NULL, e.id_number, e.category, 'exit', m_next, pe.region
+	FROM ended e JOIN medaid.person pe ON pe.id_number OPERATOR(medaid.=) e.id_number;
+	GET DIAGNOSTICS exits = ROW_COUNT;
 
-			IF ev_outcome = 'applied' AND r.event IN ('add', 'change') AND NOT coalesce(was_active AND r.event = 'change', false) THEN
-				INSERT INTO medaid.person AS p (id_number, name, region, first_batch_id, first_row_no, last_batch_id, last_row_no)
-				VALUES (r.id, r.name, r.region, b.batch_id, r.row_no, b.batch_id, r.row_no)
-				ON CONFLICT (id_number) DO NOTHING;
-				INSERT INTO medaid.category_period (id_number, category, dept, valid_from, valid_to,
-													started_batch_id, started_row_no)
-				VALUES (r.id, r.category, b.dept, d,
-						(SELECT min(p.valid_from) FROM medaid.category_period p
-						 WHERE p.id_number OPERATOR(medaid.=) r.id AND p.category OPERATOR(medaid.=) r.category
-						   AND p.valid_from > d),
-						b.batch_id, r.row_no);
-			END IF;
-			IF ev_outcome = 'applied' THEN
-				UPDATE medaid.person p SET region = r.region, last_batch_id = b.batch_id, last_row_no = r.row_no
-				WHERE p.id_number OPERATOR(medaid.=) r.id;
-				INSERT INTO medaid.roster_change (batch_id, row_no, id_number, category, change, effective_date, region)
-				VALUES (b.batch_id, r.row_no, r.id, r.category, r.event, d, r.region);
-			END IF;
-			UPDATE medaid_judged j SET outcome = ev_outcome, reason = ev_reason WHERE j.row_no = r.row_no;
-			was_active := NULL;
-		END LOOP;
-		exits := 0;
-	ELSE
-		-- snapshot: rows for categories held on the month's last day were
-		-- judged "unchanged" above
-		-- categories of the department the snapshot omits end on the first day
-		-- of the next month; a person whose rows are all anomalies keeps them
-		WITH kept AS (
-			SELECT DISTINCT x.id, x.category FROM medaid_judged x WHERE x.outcome IS DISTINCT FROM 'anomaly'
-		), anomalous_only AS (
-			SELECT x.id FROM medaid_judged x WHERE x.id IS NOT NULL
-			GROUP BY x.id HAVING bool_and(x.outcome IS NOT DISTINCT FROM 'anomaly')
-		), ended AS (
-			UPDATE medaid.category_period p
-			SET valid_to = m_next, ended_batch_id = b.batch_id, ended_row_no = NULL
-			WHERE p.dept = b.dept AND p.valid_from <= m_end AND (p.valid_to IS NULL OR p.valid_to > m_next)
-			  AND NOT EXISTS (SELECT FROM kept k WHERE k.id OPERATOR(medaid.=) p.id_number AND k.category OPERATOR(medaid.=) p.category)
-			  AND NOT EXISTS (SELECT FROM anomalous_only a WHERE a.id OPERATOR(medaid.=) p.id_number)
-			RETURNING p.id_number, p.category
-		)
-		INSERT INTO medaid.roster_change (batch_id, row_no, id_number, category, change, effective_date, region)
-		SELECT b.batch_id, NULL, e.id_number, e.category, 'exit', m_next, pe.region
-		FROM ended e JOIN medaid.person pe ON pe.id_number OPERATOR(medaid.=) e.id_number;
-		GET DIAGNOSTICS exits = ROW_COUNT;
+	-- a row for a category not held starts it on its date
+	INSERT INTO medaid.person (id_number, name, region, first_batch_id, first_row_no, last_batch_id, last_row_no)
+	SELECT DISTINCT ON (j.id) j.id, j.name, j.region, b.batch_id, j.row_no, b.batch_id, j.row_no
+	FROM medaid_judged j WHERE j.outcome IS NULL
+	ORDER BY j.id, j.eff_date, j.row_no
+	ON CONFLICT (id_number) DO NOTHING;
+	INSERT INTO medaid.category_period (id_number, category, dept, valid_from, valid_to,
+										started_batch_id, started_row_no)
+	SELECT j.id, j.category, b.dept, st.start,
+		   (SELECT min(p.valid_from) FROM medaid.category_period p
+			WHERE p.id_number OPERATOR(medaid.=) j.id AND p.category OPERATOR(medaid.=) j.category
+			  AND p.valid_from > st.start),
+		   b.batch_id, j.row_no
+	FROM medaid_judged j
+	CROSS JOIN LATERAL (
+		SELECT coalesce((SELECT max(p.valid_to) FROM medaid.category_period p
+						 WHERE p.id_number OPERATOR(medaid.=) j.id AND p.category OPERATOR(medaid.=) j.category
+						   AND p.valid_from <= j.eff_date AND p.valid_to > j.eff_date),
+						j.eff_date) AS start) st
+	WHERE j.outcome IS NULL;
+	INSERT INTO medaid.roster_change (batch_id, row_no, id_number, category, change, effective_date, region)
+	SELECT b.batch_id, j.row_no, j.id, j.category, 'add', j.eff_date, j.region
+	FROM medaid_judged j WHERE j.outcome IS NULL;
+	UPDATE medaid.person p SET region = l.region, last_batch_id = b.batch_id, last_row_no = l.row_no
+	FROM (SELECT DISTINCT ON (j.id) j.id, j.region, j.row_no
+		  FROM medaid_judged j WHERE j.outcome IS NULL
+		  ORDER BY j.id, j.eff_date DESC, j.row_no DESC) l
+	WHERE p.id_number OPERATOR(medaid.=) l.id;
+	UPDATE medaid_judged SET outcome = 'applied', reason = 'add' WHERE outcome IS NULL;
+END
+$$;
+COMMENT ON FUNCTION medaid.reconcile_apply_snapshot(bigint) IS
+'step 2 of reconcile for a snapshot (run only by it, as its owner; SECURITY INVOKER): refuses a snapshot with no acceptable row (55000); ends on the next month''s first day the categories of the department it omits (but for people whose rows are all anomalies), starts those its accepted rows name and are not held; returns the categories ended by omission';
 
-		-- a row for a category not held starts it on its date
-		INSERT INTO medaid.person (id_number, name, region, first_batch_id, first_row_no, last_batch_id, last_row_no)
-		SELECT DISTINCT ON (j.id) j.id, j.name, j.region, b.batch_id, j.row_no, b.batch_id, j.row_no
-		FROM medaid_judged j WHERE j.outcome IS NULL
-		ORDER BY j.id, j.eff_date, j.row_no
-		ON CONFLICT (id_number) DO NOTHING;
-		INSERT INTO medaid.category_period (id_number, category, dept, valid_from, valid_to,
-											started_batch_id, started_row_no)
-		SELECT j.id, j.category, b.dept, st.start,
-			   (SELECT min(p.valid_from) FROM medaid.category_period p
-				WHERE p.id_number OPERATOR(medaid.=) j.id AND p.category OPERATOR(medaid.=) j.category
-				  AND p.valid_from > st.start),
-			   b.batch_id, j.row_no
-		FROM medaid_judged j
-		CROSS JOIN LATERAL (
-			SELECT coalesce((SELECT max(p.valid_to) FROM medaid.category_period p
-							 WHERE p.id_number OPERATOR(medaid.=) j.id AND p.category OPERATOR(medaid.=) j.category
-							   AND p.valid_from <= j.eff_date AND p.valid_to > j.eff_date),
-							j.eff_date) AS start) st
-		WHERE j.outcome IS NULL;
-		INSERT INTO medaid.roster_change (batch_id, row_no, id_number, category, change, effective_date, region)
-		SELECT b.batch_id, j.row_no, j.id, j.category, 'add', j.eff_date, j.region
-		FROM medaid_judged j WHERE j.outcome IS NULL;
-		UPDATE medaid.person p SET region = l.region, last_batch_id = b.batch_id, last_row_no = l.row_no
-		FROM (SELECT DISTINCT ON (j.id) j.id, j.region, j.row_no
-			  FROM medaid_judged j WHERE j.outcome IS NULL
-			  ORDER BY j.id, j.eff_date DESC, j.row_no DESC) l
-		WHERE p.id_number OPERATOR(medaid.=) l.id;
-		UPDATE medaid_judged SET outcome = 'applied', reason = 'add' WHERE outcome IS NULL;
-	END IF;
+-- Step 3: the record of the batch.
+CREATE FUNCTION medaid.reconcile_record(batch_id bigint, rows_staged bigint, exits bigint,
+		OUT applied bigint, OUT duplicates bigint, OUT anomalies bigint)
+	LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp
+	AS $$
+#variable_conflict use_column
+DECLARE
+	b medaid.batch%ROWTYPE;
+	n_accepted bigint;
+BEGIN
+	SELECT * INTO STRICT b FROM medaid.batch x WHERE x.batch_id = reconcile_record.batch_id;
 
 	INSERT INTO medaid.roster_result (batch_id, row_no, outcome, reason, id_number, category)
 	SELECT b.batch_id, j.row_no, j.outcome, j.reason, j.id, j.category FROM medaid_judged j;
@@ -298,22 +404,21 @@ BEGIN
 			USING ERRCODE = 'internal_error';
 	END IF;
 	UPDATE medaid.batch x
-	SET reconciled_at = now(), reconciled_by = session_user, rows_staged = reconcile.rows_staged,
-		applied = reconcile.applied, duplicates = reconcile.duplicates,
-		anomalies = reconcile.anomalies, exits = reconcile.exits
+	SET reconciled_at = now(), reconciled_by = session_user, rows_staged = reconcile_record.rows_staged,
+		applied = reconcile_record.applied, duplicates = reconcile_record.duplicates,
+		anomalies = reconcile_record.anomalies, exits = reconcile_record.exits
 	WHERE x.batch_id = b.batch_id;
 	INSERT INTO medaid.audit_log (action, batch_id, month, dept, counts)
 	VALUES ('reconcile', b.batch_id, b.period, b.dept,
-			jsonb_build_object('rows_staged', reconcile.rows_staged, 'applied', reconcile.applied,
-							   'duplicates', reconcile.duplicates, 'anomalies', reconcile.anomalies,
-							   'exits', reconcile.exits)),
+			jsonb_build_object('rows_staged', reconcile_record.rows_staged, 'applied', reconcile_record.applied,
+							   'duplicates', reconcile_record.duplicates, 'anomalies', reconcile_record.anomalies,
+							   'exits', reconcile_record.exits)),
 		   ('anomaly_return', b.batch_id, b.period, b.dept,
-			jsonb_build_object('returned', reconcile.anomalies,
+			jsonb_build_object('returned', reconcile_record.anomalies,
 							   'closed', (SELECT count(*) FROM medaid.anomaly_return a
 										  WHERE a.closed_by_batch_id = b.batch_id)));
 	DROP TABLE pg_temp.medaid_judged;
-	already_reconciled := false;
 END
 $$;
-COMMENT ON FUNCTION medaid.reconcile(bigint) IS
-'judge and apply every staged row of a batch once (SPEC §7): returns applied, duplicates, anomalies, exits (categories a snapshot ended by omission), rows_staged, and already_reconciled when called again (which changes nothing); all or nothing';
+COMMENT ON FUNCTION medaid.reconcile_record(bigint, bigint, bigint) IS
+'step 3 of reconcile (run only by it, as its owner; SECURITY INVOKER): writes every row''s outcome to roster_result, returns the anomalies to their department (回传) and closes the earlier returns a row now accepted corrects, checks that every row has one outcome, stores the counts on the batch, writes the audit log (reconcile, anomaly_return) and drops medaid_judged; given the rows staged and the exits, returns applied, duplicates, anomalies';

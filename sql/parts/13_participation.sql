@@ -39,8 +39,8 @@ COMMENT ON COLUMN medaid.subsidy_rule.amount IS 'yuan per person and year, two d
 COMMENT ON COLUMN medaid.subsidy_rule.source IS 'where the figure comes from';
 
 -- Enrolments (参保), from medical insurance (33号 §一).  The first four
--- columns are SPEC §8's; the subsidy columns are filled once, at INSERT, by
--- enrollment_grant, and never change (the annual lock, 33号 §二).
+-- columns are docs/rules.md §8's; the subsidy columns are filled once, at
+-- INSERT, by enrollment_grant, and never change (the annual lock, 33号 §二).
 CREATE SEQUENCE medaid.enrollment_id_seq;
 COMMENT ON SEQUENCE medaid.enrollment_id_seq IS 'enrolment ids';
 CREATE TABLE medaid.enrollment (
@@ -124,6 +124,48 @@ $$;
 COMMENT ON FUNCTION medaid.enrollment_fields_check(integer, text, date, text) IS
 'raises an error naming the field and value when an enrolment''s year, region, day of enrolment or scheme is missing or invalid (enrolled_on lies from 1 January of year - 1 to 31 December of year); nothing otherwise';
 
+-- The categories a person holds on a day, with what decides their subsidy
+-- in the insured place and year: in the region's order for the year
+-- (category_rank, inline: the longest prefix with rows for the year, else
+-- the default order, which also breaks ties), each with its fixed-amount
+-- rule (per category the longest prefix with a row for the year).
+CREATE FUNCTION medaid.enrollment_categories(id medaid.cnid, year integer, region text, on_date date)
+	RETURNS TABLE (slug text, has_rule boolean, rule_amount numeric, ord bigint)
+	LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, pg_temp
+	AS $$
+#variable_conflict use_variable
+DECLARE
+	y integer := enrollment_categories.year;
+	r text := enrollment_categories.region;
+	ord_prefix text;
+BEGIN
+	SELECT f.region_prefix INTO ord_prefix
+	FROM medaid.category_favourability f
+	WHERE f.year = y AND f.region_prefix IN (r, left(r, 4), left(r, 2))
+	ORDER BY length(f.region_prefix) DESC LIMIT 1;
+
+	RETURN QUERY
+	SELECT h.category::text, rule.found IS NOT NULL, rule.amount,
+		   row_number() OVER (ORDER BY CASE WHEN ord_prefix IS NULL THEN medaid.category_ordinal(h.category)
+											ELSE coalesce(o.rank, 1000 + medaid.category_ordinal(h.category)) END,
+									   medaid.category_ordinal(h.category))
+	FROM (SELECT DISTINCT p.category
+		  FROM medaid.category_period p
+		  WHERE p.id_number OPERATOR(medaid.=) id
+			AND p.valid_from <= on_date AND (p.valid_to IS NULL OR p.valid_to > on_date)) h
+	LEFT JOIN medaid.category_favourability o
+	  ON o.region_prefix = ord_prefix AND o.year = y AND o.category OPERATOR(medaid.=) h.category
+	LEFT JOIN LATERAL (
+		SELECT true AS found, s.amount
+		FROM medaid.subsidy_rule s
+		WHERE s.year = y AND s.category OPERATOR(medaid.=) h.category
+		  AND s.region_prefix IN (r, left(r, 4), left(r, 2))
+		ORDER BY length(s.region_prefix) DESC LIMIT 1) rule ON true;
+END
+$$;
+COMMENT ON FUNCTION medaid.enrollment_categories(medaid.cnid, integer, text, date) IS
+'the categories a person holds on a day as the register knows them now, for enrollment_subsidy: each with whether the insured place has a fixed-amount rule for it in the year (the longest prefix with a row) and the rule''s amount, and ord, its place in the region''s order for the year (1 the most favourable; the default order breaks ties)';
+
 -- The subsidy an enrolment gets, as the register knows it now.
 CREATE FUNCTION medaid.enrollment_subsidy(id medaid.cnid, year integer, region text, on_date date,
 		scheme text DEFAULT 'resident')
@@ -136,7 +178,6 @@ DECLARE
 	r text := enrollment_subsidy.region;
 	contrib numeric;
 	configured boolean;
-	ord_prefix text;
 	c record;
 	amount numeric;
 	best_slug text;
@@ -156,34 +197,10 @@ BEGIN
 	configured := contrib IS NOT NULL
 		OR EXISTS (SELECT FROM medaid.resident_contribution x WHERE starts_with(x.region_prefix, left(r, 2)));
 
-	-- the region's order for the year (category_rank, inline: the longest
-	-- prefix with rows for the year, else the default order)
-	SELECT f.region_prefix INTO ord_prefix
-	FROM medaid.category_favourability f
-	WHERE f.year = y AND f.region_prefix IN (r, left(r, 4), left(r, 2))
-	ORDER BY length(f.region_prefix) DESC LIMIT 1;
-
-	-- every category held on the day, in the region's order (the default
-	-- order breaks ties), with its fixed-amount rule: per category the
-	-- longest prefix with a row for the year
+	-- every category held on the day, in the region's order, with its rule
 	FOR c IN
-		SELECT h.category::text AS slug,
-			   rule.found IS NOT NULL AS has_rule, rule.amount AS rule_amount
-		FROM (SELECT DISTINCT p.category
-			  FROM medaid.category_period p
-			  WHERE p.id_number OPERATOR(medaid.=) id
-				AND p.valid_from <= on_date AND (p.valid_to IS NULL OR p.valid_to > on_date)) h
-		LEFT JOIN medaid.category_favourability o
-		  ON o.region_prefix = ord_prefix AND o.year = y AND o.category OPERATOR(medaid.=) h.category
-		LEFT JOIN LATERAL (
-			SELECT true AS found, s.amount
-			FROM medaid.subsidy_rule s
-			WHERE s.year = y AND s.category OPERATOR(medaid.=) h.category
-			  AND s.region_prefix IN (r, left(r, 4), left(r, 2))
-			ORDER BY length(s.region_prefix) DESC LIMIT 1) rule ON true
-		ORDER BY CASE WHEN ord_prefix IS NULL THEN medaid.category_ordinal(h.category)
-					  ELSE coalesce(o.rank, 1000 + medaid.category_ordinal(h.category)) END,
-				 medaid.category_ordinal(h.category)
+		SELECT x.slug, x.has_rule, x.rule_amount
+		FROM medaid.enrollment_categories(id, y, r, on_date) x ORDER BY x.ord
 	LOOP
 		IF best_slug IS NULL THEN
 			-- the most favourable in the region's order: the category marked
@@ -347,12 +364,12 @@ COMMENT ON FUNCTION medaid.enrollment_lock() IS
 CREATE TRIGGER enrollment_lock BEFORE UPDATE ON medaid.enrollment
 	FOR EACH ROW EXECUTE FUNCTION medaid.enrollment_lock();
 
--- The participation ledger (参保台账, 20号 §一; SPEC §7): one row per
--- recipient and year.  A recipient of year Y holds a category on at least
--- one day of Y (valid_from <= d < valid_to): a non-empty period touches the
--- years from that of valid_from to that of valid_to - 1; an open period
--- runs to the current year or the latest enrolment year, whichever is
--- later (a view cannot be infinite).
+-- The participation ledger (参保台账, 20号 §一; docs/rules.md §7): one row
+-- per recipient and year.  A recipient of year Y holds a category on at
+-- least one day of Y (valid_from <= d < valid_to): a non-empty period
+-- touches the years from that of valid_from to that of valid_to - 1; an
+-- open period runs to the current year or the latest enrolment year,
+-- whichever is later (a view cannot be infinite).
 --
 -- Set-based at province scale: the periods are grouped per person and year
 -- first (the categories held as a bit set, bit i-1 for the category of
@@ -427,14 +444,14 @@ CREATE VIEW medaid.participation_ledger AS
 			   GROUP BY x.year, x.id_number) e
 	  ON e.year = g.year AND e.id_number OPERATOR(medaid.=) g.id_number;
 COMMENT ON VIEW medaid.participation_ledger IS
-'the participation ledger (参保台账, 20号 §一): one row per recipient and year (a category held on at least one day of the year, SPEC §7), with the most favourable category held that year, the region of the latest applied roster row and the enrolment, wherever it was made';
+'the participation ledger (参保台账, 20号 §一): one row per recipient and year (a category held on at least one day of the year, docs/rules.md §7), with the most favourable category held that year, the region of the latest applied roster row and the enrolment, wherever it was made';
 COMMENT ON COLUMN medaid.participation_ledger.year IS 'the year';
 COMMENT ON COLUMN medaid.participation_ledger.id_number IS 'the recipient (restricted: full ID)';
-COMMENT ON COLUMN medaid.participation_ledger.region IS 'the region of the recipient''s latest applied roster row (SPEC §7)';
+COMMENT ON COLUMN medaid.participation_ledger.region IS 'the region of the recipient''s latest applied roster row (docs/rules.md §7)';
 COMMENT ON COLUMN medaid.participation_ledger.category IS 'the most favourable category held in the year (the region''s configured order for the year, else the default)';
 COMMENT ON COLUMN medaid.participation_ledger.categories IS 'every category held on some day of the year, most favourable first (default order)';
 COMMENT ON COLUMN medaid.participation_ledger.held_at_year_end IS 'whether a category is still held on 31 December (false: ended during the year)';
-COMMENT ON COLUMN medaid.participation_ledger.enrolled IS 'whether enrollment has a row for the person and year, in any region or scheme, with or without subsidy (SPEC §7)';
+COMMENT ON COLUMN medaid.participation_ledger.enrolled IS 'whether enrollment has a row for the person and year, in any region or scheme, with or without subsidy (docs/rules.md §7)';
 COMMENT ON COLUMN medaid.participation_ledger.enrollments IS 'the enrolment rows for the year (more than 1: a duplicate enrolment)';
 COMMENT ON COLUMN medaid.participation_ledger.enrollment_region IS 'the insured place of the subsidised enrolment, else the lowest code among the year''s enrolments; NULL when not enrolled';
 COMMENT ON COLUMN medaid.participation_ledger.enrolled_on IS 'the first day of enrolment for the year';

@@ -148,6 +148,20 @@ GRANT EXECUTE ON FUNCTION medaid.ensure_settlement_partitions(date, date), medai
 GRANT EXECUTE ON FUNCTION medaid.mark_reviewed(text, date, text) TO medaid_county;
 GRANT EXECUTE ON FUNCTION medaid.settlement_summary(medaid.cnid, date, date) TO medaid_civil_affairs;
 
+-- reconcile's steps: SECURITY INVOKER, run only from reconcile, as its
+-- owner; owned by medaid_owner (the loop above moves definer functions
+-- only), before the REVOKE, and executable by no one else
+ALTER FUNCTION medaid.reconcile_judge(bigint) OWNER TO medaid_owner;
+ALTER FUNCTION medaid.reconcile_apply_delta(bigint) OWNER TO medaid_owner;
+ALTER FUNCTION medaid.reconcile_delta_event(medaid.batch, integer, medaid.cnid, medaid.category, text, date)
+	OWNER TO medaid_owner;
+ALTER FUNCTION medaid.reconcile_apply_snapshot(bigint) OWNER TO medaid_owner;
+ALTER FUNCTION medaid.reconcile_record(bigint, bigint, bigint) OWNER TO medaid_owner;
+REVOKE EXECUTE ON FUNCTION medaid.reconcile_judge(bigint), medaid.reconcile_apply_delta(bigint),
+	medaid.reconcile_delta_event(medaid.batch, integer, medaid.cnid, medaid.category, text, date),
+	medaid.reconcile_apply_snapshot(bigint), medaid.reconcile_record(bigint, bigint, bigint)
+	FROM PUBLIC;
+
 -- configuration: everyone of medaid reads it, the administrator keeps it
 GRANT SELECT ON medaid.region, medaid.category_favourability, medaid.income_baseline, medaid.threshold_ratio,
 	medaid.threshold_ratio_effective, medaid.warning_route, medaid.resident_contribution, medaid.subsidy_rule

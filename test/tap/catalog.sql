@@ -3,7 +3,7 @@
 -- tables registered for pg_dump.
 \i test/support/tap_setup.sql
 BEGIN;
-SELECT plan(27);
+SELECT plan(28);
 
 SELECT has_schema('medaid');
 SELECT has_type('medaid', 'cnid', 'type cnid');
@@ -112,6 +112,12 @@ SELECT is_empty($$
 	SELECT c.relname FROM pg_class c, aclexplode(c.relacl) a
 	WHERE c.relnamespace = 'medaid'::regnamespace AND a.grantee = 0$$,
 	'PUBLIC holds no privilege on any medaid table, view or sequence');
+SELECT is_empty($$
+	SELECT p.oid::regprocedure::text || ' to ' || CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE a.grantee::regrole::text END
+	FROM pg_proc p, aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) a
+	WHERE p.pronamespace = 'medaid'::regnamespace AND p.proname LIKE 'reconcile\_%'
+	  AND (a.grantee <> p.proowner OR p.proowner <> 'medaid_owner'::regrole)$$,
+	'reconcile''s steps are owned by medaid_owner and granted to no one, PUBLIC neither');
 
 SELECT * FROM finish();
 ROLLBACK;

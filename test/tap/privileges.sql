@@ -4,7 +4,7 @@
 \i test/support/tap_setup.sql
 SET datestyle = ISO;
 BEGIN;
-SELECT plan(64);
+SELECT plan(71);
 
 -- run a query as a role and return its rows as text (the caller stays the
 -- superuser that records the results)
@@ -238,6 +238,32 @@ SELECT is_empty($$
 	  AND has_function_privilege('t_nobody', p.oid, 'EXECUTE')
 	  AND p.proname NOT IN ('region_patterns')$$,
 	'PUBLIC runs no SECURITY DEFINER function but region_patterns');
+
+-- reconcile's steps: owned by medaid_owner, run only from reconcile; no
+-- other role (but superusers) may execute them, ETL included
+SELECT set_eq($$
+	SELECT p.proname::text || ' ' || p.proowner::regrole::text || ' ' || p.prosecdef FROM pg_proc p
+	WHERE p.pronamespace = 'medaid'::regnamespace AND p.proname LIKE 'reconcile\_%'$$,
+	ARRAY['reconcile_judge medaid_owner false', 'reconcile_apply_delta medaid_owner false',
+		  'reconcile_delta_event medaid_owner false', 'reconcile_apply_snapshot medaid_owner false',
+		  'reconcile_record medaid_owner false'],
+	'reconcile''s steps are SECURITY INVOKER functions owned by medaid_owner');
+SELECT is_empty($$
+	SELECT r.rolname || ': ' || p.oid::regprocedure::text FROM pg_proc p CROSS JOIN pg_roles r
+	WHERE p.pronamespace = 'medaid'::regnamespace AND p.proname LIKE 'reconcile\_%'
+	  AND NOT r.rolsuper AND r.oid <> p.proowner AND has_function_privilege(r.oid, p.oid, 'EXECUTE')$$,
+	'no role but their owner executes reconcile''s steps');
+SELECT throws_ok($$SELECT * FROM pg_temp.as_role('t_etl', 'SELECT medaid.reconcile_judge(1)')$$,
+	'42501', NULL, 'ETL cannot run reconcile_judge itself');
+SELECT throws_ok($$SELECT * FROM pg_temp.as_role('t_etl', 'SELECT medaid.reconcile_apply_delta(1)')$$,
+	'42501', NULL, 'ETL cannot run reconcile_apply_delta itself');
+SELECT throws_ok($$SELECT * FROM pg_temp.as_role('t_etl',
+	'SELECT medaid.reconcile_delta_event(NULL::medaid.batch, 1, NULL, NULL, ''add'', NULL)')$$,
+	'42501', NULL, 'ETL cannot run reconcile_delta_event itself');
+SELECT throws_ok($$SELECT * FROM pg_temp.as_role('t_etl', 'SELECT medaid.reconcile_apply_snapshot(1)')$$,
+	'42501', NULL, 'ETL cannot run reconcile_apply_snapshot itself');
+SELECT throws_ok($$SELECT * FROM pg_temp.as_role('t_etl', 'SELECT medaid.reconcile_record(1, 0, 0)')$$,
+	'42501', NULL, 'ETL cannot run reconcile_record itself');
 
 -- the audit: who did what, with counts
 SELECT set_eq($$SELECT DISTINCT action FROM medaid.audit_log WHERE login = current_user AND acting_role = 't_etl'$$,
