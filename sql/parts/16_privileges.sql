@@ -148,6 +148,22 @@ GRANT EXECUTE ON FUNCTION medaid.ensure_settlement_partitions(date, date), medai
 GRANT EXECUTE ON FUNCTION medaid.mark_reviewed(text, date, text) TO medaid_county;
 GRANT EXECUTE ON FUNCTION medaid.settlement_summary(medaid.cnid, date, date) TO medaid_civil_affairs;
 
+-- the warning run's steps, and the settlement load's: called only inside
+-- run_monthly_warnings and load_settlements, which run as medaid_owner, so
+-- SECURITY INVOKER (a step never raises its caller's rights), owned by
+-- medaid_owner (owner first, then the REVOKE: see the top of this part) and
+-- executable by it alone
+ALTER FUNCTION medaid.warning_run_people(date, bigint) OWNER TO medaid_owner;
+ALTER FUNCTION medaid.warning_run_thresholds(date) OWNER TO medaid_owner;
+ALTER FUNCTION medaid.warning_run_write(date, bigint, bigint, text) OWNER TO medaid_owner;
+ALTER FUNCTION medaid.settlement_load_judge_rows(bigint) OWNER TO medaid_owner;
+ALTER FUNCTION medaid.settlement_load_judge_ids() OWNER TO medaid_owner;
+ALTER FUNCTION medaid.settlement_load_write(bigint) OWNER TO medaid_owner;
+REVOKE EXECUTE ON FUNCTION medaid.warning_run_people(date, bigint), medaid.warning_run_thresholds(date),
+	medaid.warning_run_write(date, bigint, bigint, text), medaid.settlement_load_judge_rows(bigint),
+	medaid.settlement_load_judge_ids(), medaid.settlement_load_write(bigint)
+	FROM PUBLIC;
+
 -- configuration: everyone of medaid reads it, the administrator keeps it
 GRANT SELECT ON medaid.region, medaid.category_favourability, medaid.income_baseline, medaid.threshold_ratio,
 	medaid.threshold_ratio_effective, medaid.warning_route, medaid.resident_contribution, medaid.subsidy_rule

@@ -4,7 +4,7 @@
 \i test/support/tap_setup.sql
 SET datestyle = ISO;
 BEGIN;
-SELECT plan(64);
+SELECT plan(69);
 
 -- run a query as a role and return its rows as text (the caller stays the
 -- superuser that records the results)
@@ -124,6 +124,31 @@ SELECT throws_ok($$SELECT pg_temp.do_as('t_etl', 'WITH u AS (UPDATE medaid.categ
 	'42501', NULL, 'ETL cannot update categories');
 SELECT throws_ok($$SELECT pg_temp.do_as('t_etl', 'WITH u AS (INSERT INTO medaid.region_access VALUES (''t_etl'', ''37'') RETURNING 1) SELECT count(*) FROM u')$$,
 	'42501', NULL, 'ETL cannot map itself to regions');
+
+-- the steps of the warning run and of the settlement load: their owner's
+-- alone; ETL runs them only through run_monthly_warnings and load_settlements
+CREATE TEMP VIEW steps AS
+SELECT p.oid, p.proname || '(' || oidvectortypes(p.proargtypes) || ')' AS fn, p.proowner, p.prosecdef, p.proconfig FROM pg_proc p
+WHERE p.pronamespace = 'medaid'::regnamespace
+  AND obj_description(p.oid, 'pg_proc') ~ '^(run_monthly_warnings|load_settlements)'' [a-z]+ step, for it alone';
+SELECT set_eq('SELECT fn FROM steps',
+	ARRAY['warning_run_people(date, bigint)', 'warning_run_thresholds(date)',
+		  'warning_run_write(date, bigint, bigint, text)', 'settlement_load_judge_rows(bigint)',
+		  'settlement_load_judge_ids()', 'settlement_load_write(bigint)'],
+	'the steps of the warning run and of the settlement load say so in their comments');
+SELECT is_empty($$
+	SELECT s.fn FROM steps s
+	WHERE s.proowner <> 'medaid_owner'::regrole OR s.prosecdef
+	   OR NOT ('search_path=pg_catalog, pg_temp' = ANY (coalesce(s.proconfig, '{}')))$$,
+	'the steps are owned by medaid_owner, run as their caller, and pin search_path');
+SELECT is_empty($$
+	SELECT s.fn || ' by ' || r.rolname FROM steps s CROSS JOIN pg_roles r
+	WHERE NOT r.rolsuper AND r.rolname <> 'medaid_owner' AND has_function_privilege(r.oid, s.oid, 'EXECUTE')$$,
+	'no role but their owner may execute the steps');
+SELECT throws_ok($$SELECT pg_temp.do_as('t_etl', 'SELECT medaid.warning_run_people(''2026-01-01'', NULL)::text')$$,
+	'42501', NULL, 'ETL cannot call a step of the warning run itself');
+SELECT throws_ok($$SELECT pg_temp.do_as('t_etl', 'SELECT (medaid.settlement_load_write(1)).accepted::text')$$,
+	'42501', NULL, 'ETL cannot call a step of the settlement load itself');
 
 -- county staff of 370102: only their people, and rows placed in their county
 SELECT set_eq($$SELECT * FROM pg_temp.as_role('t_county', 'SELECT DISTINCT region FROM medaid.person')$$,
