@@ -161,7 +161,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION medaid.reconcile_judge(bigint) IS
-'step 1 of reconcile (run only by it, as its owner; SECURITY INVOKER): judges every staged row of the batch into the temporary table medaid_judged (normalised fields; anomalies for missing or invalid fields, false records 去假 and names that do not match; in a snapshot, duplicates for further rows 剔重 and categories already held); returns the rows staged';
+'step 1 of reconcile, for it alone (as its owner; SECURITY INVOKER): judges every staged row of the batch into the temporary table medaid_judged (normalised fields; anomalies for missing or invalid fields, false records 去假 and names that do not match; in a snapshot, duplicates for further rows 剔重 and categories already held); returns the rows staged';
 
 -- Step 2 of a delta batch: its events in order of date and row.
 CREATE FUNCTION medaid.reconcile_apply_delta(batch_id bigint)
@@ -203,7 +203,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION medaid.reconcile_apply_delta(bigint) IS
-'step 2 of reconcile for a delta batch (run only by it, as its owner; SECURITY INVOKER): applies the accepted rows of medaid_judged in order of event date and row, each judged by reconcile_delta_event; an applied add or change starts its category, and every applied event updates the person and is logged in roster_change';
+'step 2 of reconcile, for it alone, for a delta batch (as its owner; SECURITY INVOKER): applies the accepted rows of medaid_judged in order of event date and row, each judged by reconcile_delta_event; an applied add or change starts its category, and every applied event updates the person and is logged in roster_change';
 
 -- One event of a delta batch, judged against the register as the earlier
 -- events of the batch left it.  An exit or a change ends periods here; what
@@ -277,7 +277,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION medaid.reconcile_delta_event(medaid.batch, integer, medaid.cnid, medaid.category, text, date) IS
-'part of step 2 of reconcile (run only by reconcile_apply_delta, as reconcile''s owner; SECURITY INVOKER): the outcome and reason of one delta event (batch, row, ID, category, event, date) against the register as the earlier events left it, and whether it starts its category; an applied exit ends the period active on the date, a change the person''s other categories of the department';
+'part of step 2 of reconcile, for it alone (run by reconcile_apply_delta, as reconcile''s owner; SECURITY INVOKER): the outcome and reason of one delta event (batch, row, ID, category, event, date) against the register as the earlier events left it, and whether it starts its category; an applied exit ends the period active on the date, a change the person''s other categories of the department';
 
 -- Step 2 of a snapshot: what it omits ends, what is not held starts.
 CREATE FUNCTION medaid.reconcile_apply_snapshot(batch_id bigint, OUT exits bigint)
@@ -354,7 +354,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION medaid.reconcile_apply_snapshot(bigint) IS
-'step 2 of reconcile for a snapshot (run only by it, as its owner; SECURITY INVOKER): refuses a snapshot with no acceptable row (55000); ends on the next month''s first day the categories of the department it omits (but for people whose rows are all anomalies), starts those its accepted rows name and are not held; returns the categories ended by omission';
+'step 2 of reconcile, for it alone, for a snapshot (as its owner; SECURITY INVOKER): refuses a snapshot with no acceptable row (55000); ends on the next month''s first day the categories of the department it omits (but for people whose rows are all anomalies), starts those its accepted rows name and are not held; returns the categories ended by omission';
 
 -- Step 3: the record of the batch.
 CREATE FUNCTION medaid.reconcile_record(batch_id bigint, rows_staged bigint, exits bigint,
@@ -421,4 +421,4 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION medaid.reconcile_record(bigint, bigint, bigint) IS
-'step 3 of reconcile (run only by it, as its owner; SECURITY INVOKER): writes every row''s outcome to roster_result, returns the anomalies to their department (回传) and closes the earlier returns a row now accepted corrects, checks that every row has one outcome, stores the counts on the batch, writes the audit log (reconcile, anomaly_return) and drops medaid_judged; given the rows staged and the exits, returns applied, duplicates, anomalies';
+'step 3 of reconcile, for it alone (as its owner; SECURITY INVOKER): writes every row''s outcome to roster_result, returns the anomalies to their department (回传) and closes the earlier returns a row now accepted corrects, checks that every row has one outcome, stores the counts on the batch, writes the audit log (reconcile, anomaly_return) and drops medaid_judged; given the rows staged and the exits, returns applied, duplicates, anomalies';

@@ -69,25 +69,16 @@ CREATE FUNCTION medaid.open_settlement_load() RETURNS bigint
 	AS $$ INSERT INTO medaid.settlement_load DEFAULT VALUES RETURNING load_id $$;
 COMMENT ON FUNCTION medaid.open_settlement_load() IS 'open a settlement load: returns its load_id for settlement_staging';
 
-CREATE FUNCTION medaid.load_settlements(load_id bigint,
-		OUT rows_staged bigint, OUT accepted bigint, OUT rejected bigint)
-	LANGUAGE plpgsql SECURITY DEFINER VOLATILE SET search_path = pg_catalog, pg_temp SET jit = off
+-- The load in steps.  load_settlements locks the load and calls them in
+-- order; they hand the rows on in pg_temp.medaid_settlement_rows (each
+-- staged row parsed, with the reason it is refused, NULL for the good
+-- ones).  Only medaid_owner, in whose name load_settlements runs, may call
+-- them.
+
+CREATE FUNCTION medaid.settlement_load_judge_rows(load_id bigint) RETURNS void
+	LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp SET jit = off
 	AS $$
-#variable_conflict use_column
-DECLARE
-	l medaid.settlement_load%ROWTYPE;
-	first_month date;
-	last_month date;
 BEGIN
-	SELECT * INTO l FROM medaid.settlement_load x WHERE x.load_id = load_settlements.load_id FOR UPDATE;
-	IF NOT FOUND THEN
-		RAISE EXCEPTION 'settlement load % does not exist', load_settlements.load_id
-			USING ERRCODE = 'invalid_parameter_value', HINT = 'Open one with medaid.open_settlement_load().';
-	END IF;
-	IF l.loaded_at IS NOT NULL THEN
-		rows_staged := l.rows_staged; accepted := l.accepted; rejected := l.rejected;
-		RETURN;
-	END IF;
 	IF to_regclass('pg_temp.medaid_settlement_rows') IS NOT NULL THEN
 		DROP TABLE pg_temp.medaid_settlement_rows;
 	END IF;
@@ -100,7 +91,7 @@ BEGIN
 			   coalesce(nullif(btrim(s.critical_paid), ''), '0') AS critical,
 			   coalesce(nullif(btrim(s.assistance_paid), ''), '0') AS assist,
 			   nullif(btrim(s.reverses), '') AS reverses
-		FROM medaid.settlement_staging s WHERE s.load_id = l.load_id
+		FROM medaid.settlement_staging s WHERE s.load_id = settlement_load_judge_rows.load_id
 	), g AS (
 		SELECT f.*,
 			   CASE
@@ -128,7 +119,15 @@ BEGIN
 		   CASE WHEN g.reason IS NULL THEN g.assist::numeric END AS assistance_paid,
 		   g.reason
 	FROM g;
+END
+$$;
+COMMENT ON FUNCTION medaid.settlement_load_judge_rows(bigint) IS
+'step 1 of load_settlements, for it alone (docs/rules.md §4): every staged row of the load, each on its own, into pg_temp.medaid_settlement_rows: its fields parsed, and the reason it is refused (missing_settlement_id, id_<cnid reason>, bad_date, future_date, bad_region, bad_amount, negative_amount, paid_more_than_total), NULL when it is good';
 
+CREATE FUNCTION medaid.settlement_load_judge_ids() RETURNS void
+	LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp SET jit = off
+	AS $$
+BEGIN
 	-- the same id twice in the file: the first row stands
 	UPDATE medaid_settlement_rows r SET reason = 'duplicate_in_load'
 	FROM (SELECT x.row_no, row_number() OVER (PARTITION BY x.sid ORDER BY x.row_no) AS n
@@ -170,7 +169,20 @@ BEGIN
 	WHERE r.reason IS NULL AND r.reverses IS NOT NULL
 	  AND NOT EXISTS (SELECT FROM medaid.settlement_key k WHERE k.settlement_id = r.reverses)
 	  AND NOT EXISTS (SELECT FROM medaid_settlement_rows y WHERE y.sid = r.reverses AND y.reason IS NULL);
+END
+$$;
+COMMENT ON FUNCTION medaid.settlement_load_judge_ids() IS
+'step 2 of load_settlements, for it alone (docs/rules.md §4): refuses, in pg_temp.medaid_settlement_rows, the good rows whose id is already in the file (duplicate_in_load: the first stands) or loaded (duplicate_settlement_id), and the reversals that negate no settlement of the file or loaded before as the rules ask (reversal_not_found, reversal_other_person, reversal_of_reversal, reversal_amounts, reversal_before_original, reversed_twice)';
 
+CREATE FUNCTION medaid.settlement_load_write(load_id bigint,
+		OUT rows_staged bigint, OUT accepted bigint, OUT rejected bigint)
+	LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp SET jit = off
+	AS $$
+#variable_conflict use_column
+DECLARE
+	first_month date;
+	last_month date;
+BEGIN
 	SELECT min(date_trunc('month', x.settle_date))::date, max(x.settle_date)
 	INTO first_month, last_month FROM medaid_settlement_rows x WHERE x.reason IS NULL;
 	IF first_month IS NOT NULL AND last_month <= first_month + interval '20 years' THEN
@@ -182,22 +194,50 @@ BEGIN
 	FROM medaid_settlement_rows x WHERE x.reason IS NULL
 	ORDER BY x.settle_date, x.row_no;
 	INSERT INTO medaid.settlement_rejected (load_id, row_no, reason, id_masked)
-	SELECT l.load_id, x.row_no, x.reason, CASE WHEN x.raw_id IS NOT NULL THEN medaid.cnid_mask(x.raw_id) END
+	SELECT settlement_load_write.load_id, x.row_no, x.reason, CASE WHEN x.raw_id IS NOT NULL THEN medaid.cnid_mask(x.raw_id) END
 	FROM medaid_settlement_rows x WHERE x.reason IS NOT NULL;
 
 	SELECT count(*), count(*) FILTER (WHERE x.reason IS NULL), count(*) FILTER (WHERE x.reason IS NOT NULL)
 	INTO rows_staged, accepted, rejected FROM medaid_settlement_rows x;
-	UPDATE medaid.settlement_load x SET loaded_at = now(), rows_staged = load_settlements.rows_staged,
-		accepted = load_settlements.accepted, rejected = load_settlements.rejected
-	WHERE x.load_id = l.load_id;
+	UPDATE medaid.settlement_load x SET loaded_at = now(), rows_staged = settlement_load_write.rows_staged,
+		accepted = settlement_load_write.accepted, rejected = settlement_load_write.rejected
+	WHERE x.load_id = settlement_load_write.load_id;
 	INSERT INTO medaid.audit_log (action, load_id, counts)
-	VALUES ('settlement_load', l.load_id,
-			jsonb_build_object('rows_staged', load_settlements.rows_staged, 'accepted', load_settlements.accepted,
-							   'rejected', load_settlements.rejected));
+	VALUES ('settlement_load', settlement_load_write.load_id,
+			jsonb_build_object('rows_staged', settlement_load_write.rows_staged, 'accepted', settlement_load_write.accepted,
+							   'rejected', settlement_load_write.rejected));
+END
+$$;
+COMMENT ON FUNCTION medaid.settlement_load_write(bigint) IS
+'step 3 of load_settlements, for it alone (docs/rules.md §4): the good rows of pg_temp.medaid_settlement_rows into settlement (making the partitions of their months), each refused row with its reason and masked ID into settlement_rejected; records the counts in the load''s row and the audit log, and returns them';
+
+CREATE FUNCTION medaid.load_settlements(load_id bigint,
+		OUT rows_staged bigint, OUT accepted bigint, OUT rejected bigint)
+	LANGUAGE plpgsql SECURITY DEFINER VOLATILE SET search_path = pg_catalog, pg_temp SET jit = off
+	AS $$
+#variable_conflict use_column
+DECLARE
+	l medaid.settlement_load%ROWTYPE;
+BEGIN
+	SELECT * INTO l FROM medaid.settlement_load x WHERE x.load_id = load_settlements.load_id FOR UPDATE;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'settlement load % does not exist', load_settlements.load_id
+			USING ERRCODE = 'invalid_parameter_value', HINT = 'Open one with medaid.open_settlement_load().';
+	END IF;
+	IF l.loaded_at IS NOT NULL THEN
+		rows_staged := l.rows_staged; accepted := l.accepted; rejected := l.rejected;
+		RETURN;
+	END IF;
+	-- the steps: each row on its own, against the others and the loaded
+	-- settlements, then the good ones loaded and the refused recorded
+	PERFORM medaid.settlement_load_judge_rows(l.load_id);
+	PERFORM medaid.settlement_load_judge_ids();
+	SELECT w.rows_staged, w.accepted, w.rejected INTO rows_staged, accepted, rejected
+	FROM medaid.settlement_load_write(l.load_id) w;
 	DROP TABLE pg_temp.medaid_settlement_rows;
 END
 $$;
 COMMENT ON FUNCTION medaid.load_settlements(bigint) IS
-'judge every staged row of a settlement load: load the good ones into settlement (making partitions as needed), record each refused row with its reason in settlement_rejected; returns the counts; again changes nothing';
+'judge every staged row of a settlement load: load the good ones into settlement (making partitions as needed), record each refused row with its reason in settlement_rejected; returns the counts; again changes nothing. Its steps: settlement_load_judge_rows, settlement_load_judge_ids, settlement_load_write';
 
 -------------------------------------------------------------------------------

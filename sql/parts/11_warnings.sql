@@ -77,59 +77,22 @@ $$;
 COMMENT ON FUNCTION medaid.warning_config_digest(integer) IS
 'a digest of everything a year''s thresholds depend on besides people: the extension version, the previous year''s incomes, the threshold ratios, the year''s category orders';
 
-CREATE FUNCTION medaid.run_monthly_warnings(month date,
-		OUT month_computed date, OUT people_assessed bigint, OUT warned bigint,
-		OUT new_warnings bigint, OUT continuing bigint, OUT mode text)
-	LANGUAGE plpgsql SECURITY DEFINER VOLATILE SET search_path = pg_catalog, pg_temp SET jit = off
+-- The warning run in steps.  run_monthly_warnings checks, locks and picks
+-- the mode, then calls them in order; they hand the run's lists on in two
+-- temporary tables: pg_temp.medaid_todo (the people computed, with their
+-- latest region, burden and settlements up to the month's end) and
+-- pg_temp.medaid_assessed (those of them with a threshold).  Only
+-- medaid_owner, in whose name run_monthly_warnings runs, may call them.
+
+CREATE FUNCTION medaid.warning_run_people(month_start date, base_watermark bigint) RETURNS void
+	LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp SET jit = off
 	AS $$
-#variable_conflict use_column
 DECLARE
-	m_start date;
-	m_end date;
-	prev_start date;
-	prev_end date;
-	y integer;
-	stamp bigint;
-	digest text;
-	base record;
-	incremental boolean := false;
-	base_run_id bigint;
-	carried bigint := 0;
-	missing record;
-	this_run bigint;
+	m_start date := month_start;
+	m_end date := (month_start + interval '1 month')::date - 1;
+	prev_end date := month_start - 1;
+	y integer := extract(year FROM month_start)::integer;
 BEGIN
-	IF run_monthly_warnings.month IS NULL OR NOT isfinite(run_monthly_warnings.month) THEN
-		RAISE EXCEPTION 'invalid month: %', coalesce(run_monthly_warnings.month::text, 'NULL')
-			USING ERRCODE = 'invalid_parameter_value', DETAIL = 'Give any day of the month to compute.';
-	END IF;
-	m_start := date_trunc('month', run_monthly_warnings.month)::date;
-	m_end := (m_start + interval '1 month')::date - 1;
-	prev_start := (m_start - interval '1 month')::date;
-	prev_end := m_start - 1;
-	y := extract(year FROM m_start)::integer;
-	-- one run of a month at a time
-	PERFORM pg_advisory_xact_lock(hashtext('medaid.run_monthly_warnings'), y * 100 + extract(month FROM m_start)::integer);
-	-- Loads and category changes take ROW EXCLUSIVE on burden_year before
-	-- they take a stamp: once this lock is held, every stamp up to it is
-	-- committed (and seen by this run's statements, in READ COMMITTED), and
-	-- every later change gets a larger one.
-	LOCK TABLE medaid.burden_year IN SHARE MODE;
-	stamp := nextval('medaid.burden_change_seq');
-	digest := medaid.warning_config_digest(y);
-
-	-- incremental when the previous month of the year was computed, with the
-	-- same configuration, and its warnings are still those of its last run
-	IF m_start > make_date(y, 1, 1) THEN
-		SELECT r.run_id, r.watermark, r.config_digest, r.warned INTO base
-		FROM medaid.warning_run r WHERE r.month = prev_start
-		ORDER BY r.run_id DESC LIMIT 1;
-		incremental := FOUND AND base.watermark IS NOT NULL AND base.config_digest = digest
-			AND base.warned = (SELECT count(*) FROM medaid.warning p WHERE p.month = prev_start);
-		IF incremental THEN
-			base_run_id := base.run_id;
-		END IF;
-	END IF;
-
 	-- who is computed: everyone with settlements this year (full); or
 	-- (incremental) those with settlements dated in the month, those whose
 	-- settlements or categories changed since the base run, and those whose
@@ -139,7 +102,7 @@ BEGIN
 	IF to_regclass('pg_temp.medaid_todo') IS NOT NULL THEN
 		DROP TABLE pg_temp.medaid_todo;
 	END IF;
-	IF incremental THEN
+	IF base_watermark IS NOT NULL THEN
 		-- settlements dated in the month were loaded after the base run
 		-- (stamped later) or before it (their last_day is in the month or
 		-- after): both through burden_year's indexes, not the month's rows
@@ -150,7 +113,7 @@ BEGIN
 		SELECT b.id_number, medaid.burden_state_region(b.state, m_end) AS region, r.total, r.settlements
 		FROM medaid.burden_year b
 		CROSS JOIN LATERAL medaid.burden_state_result(b.state, m_end, NULL) r
-		WHERE b.year = y AND (b.changed_seq > base.watermark OR b.last_day >= m_start)
+		WHERE b.year = y AND (b.changed_seq > base_watermark OR b.last_day >= m_start)
 		UNION ALL
 		SELECT b.id_number, medaid.burden_state_region(b.state, m_end), r.total, r.settlements
 		FROM (SELECT DISTINCT p.id_number FROM medaid.category_period p
@@ -158,7 +121,7 @@ BEGIN
 				 OR (p.valid_to > prev_end AND p.valid_to <= m_end)) c
 		JOIN medaid.burden_year b ON b.id_number OPERATOR(medaid.=) c.id_number AND b.year = y
 		CROSS JOIN LATERAL medaid.burden_state_result(b.state, m_end, NULL) r
-		WHERE b.changed_seq <= base.watermark AND b.last_day < m_start;
+		WHERE b.changed_seq <= base_watermark AND b.last_day < m_start;
 	ELSE
 		CREATE TEMP TABLE medaid_todo ON COMMIT DROP AS
 		SELECT b.id_number, medaid.burden_state_region(b.state, m_end) AS region, r.total, r.settlements
@@ -168,7 +131,19 @@ BEGIN
 	END IF;
 	CREATE UNIQUE INDEX ON pg_temp.medaid_todo (id_number);
 	ANALYZE pg_temp.medaid_todo;
+END
+$$;
+COMMENT ON FUNCTION medaid.warning_run_people(date, bigint) IS
+'step 1 of run_monthly_warnings, for it alone (docs/rules.md §4): the people the run of the month starting month_start computes, into pg_temp.medaid_todo with their latest region, burden and settlements up to the month''s end: everyone with settlements in the year when base_watermark is NULL (full), else those changed since the base run of that watermark or whose categories start or end in the month (incremental)';
 
+CREATE FUNCTION medaid.warning_run_thresholds(month_start date) RETURNS void
+	LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp SET jit = off
+	AS $$
+DECLARE
+	m_end date := (month_start + interval '1 month')::date - 1;
+	y integer := extract(year FROM month_start)::integer;
+	missing record;
+BEGIN
 	IF to_regclass('pg_temp.medaid_assessed') IS NOT NULL THEN
 		DROP TABLE pg_temp.medaid_assessed;
 	END IF;
@@ -216,7 +191,26 @@ BEGIN
 	IF FOUND THEN
 		PERFORM medaid.burden_threshold(missing.province, y, 1);
 	END IF;
+END
+$$;
+COMMENT ON FUNCTION medaid.warning_run_thresholds(date) IS
+'step 2 of run_monthly_warnings, for it alone (docs/rules.md §4): the thresholds of the people in pg_temp.medaid_todo, into pg_temp.medaid_assessed: the categories active on the month''s last day, the ratio that applies (ordinary when none is active; none: no warning), the province of the latest settlement; a province without the income of the year before is an error naming it and the year';
 
+CREATE FUNCTION medaid.warning_run_write(month_start date, base_run_id bigint, stamp bigint, digest text,
+		OUT people_assessed bigint, OUT warned bigint, OUT new_warnings bigint, OUT continuing bigint)
+	LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp SET jit = off
+	AS $$
+#variable_conflict use_column
+DECLARE
+	m_start date := month_start;
+	m_end date := (month_start + interval '1 month')::date - 1;
+	prev_start date := (month_start - interval '1 month')::date;
+	y integer := extract(year FROM month_start)::integer;
+	incremental boolean := warning_run_write.base_run_id IS NOT NULL;
+	carried bigint := 0;
+	mode text := CASE WHEN warning_run_write.base_run_id IS NOT NULL THEN 'incremental' ELSE 'full' END;
+	this_run bigint;
+BEGIN
 	DELETE FROM medaid.warning w WHERE w.month = m_start;
 	INSERT INTO medaid.warning (month, id_number, category, annual_burden, threshold, first_crossed_on,
 								is_new, province, region, settlements)
@@ -250,10 +244,9 @@ BEGIN
 	SELECT count(*), count(*) FILTER (WHERE w.is_new), count(*) FILTER (WHERE NOT w.is_new)
 	INTO warned, new_warnings, continuing
 	FROM medaid.warning w WHERE w.month = m_start;
-	mode := CASE WHEN incremental THEN 'incremental' ELSE 'full' END;
 	INSERT INTO medaid.warning_run (month, mode, base_run_id, people_assessed, warned, new_warnings,
 									continuing, carried, watermark, config_digest)
-	VALUES (m_start, mode, base_run_id, people_assessed, warned,
+	VALUES (m_start, mode, warning_run_write.base_run_id, people_assessed, warned,
 			new_warnings, continuing, carried,
 			CASE WHEN current_setting('transaction_isolation') = 'read committed' THEN stamp END, digest)
 	RETURNING run_id INTO this_run;
@@ -261,13 +254,71 @@ BEGIN
 	VALUES ('warning_run', this_run, m_start,
 			jsonb_build_object('mode', mode, 'people_assessed', people_assessed, 'warned', warned,
 							   'new', new_warnings, 'continuing', continuing, 'carried', carried));
+END
+$$;
+COMMENT ON FUNCTION medaid.warning_run_write(date, bigint, bigint, text) IS
+'step 3 of run_monthly_warnings, for it alone (docs/rules.md §4): replaces the month''s warnings with those of pg_temp.medaid_assessed over their threshold and, when base_run_id is not NULL (incremental), the base month''s warnings of everyone not computed, carried; is_new against the warnings of the month before; records the run (with stamp as its watermark in READ COMMITTED, and the configuration digest) and its audit entry; returns the counts';
+
+CREATE FUNCTION medaid.run_monthly_warnings(month date,
+		OUT month_computed date, OUT people_assessed bigint, OUT warned bigint,
+		OUT new_warnings bigint, OUT continuing bigint, OUT mode text)
+	LANGUAGE plpgsql SECURITY DEFINER VOLATILE SET search_path = pg_catalog, pg_temp SET jit = off
+	AS $$
+#variable_conflict use_column
+DECLARE
+	m_start date;
+	prev_start date;
+	y integer;
+	stamp bigint;
+	digest text;
+	base record;
+	base_run_id bigint;
+	base_watermark bigint;
+BEGIN
+	IF run_monthly_warnings.month IS NULL OR NOT isfinite(run_monthly_warnings.month) THEN
+		RAISE EXCEPTION 'invalid month: %', coalesce(run_monthly_warnings.month::text, 'NULL')
+			USING ERRCODE = 'invalid_parameter_value', DETAIL = 'Give any day of the month to compute.';
+	END IF;
+	m_start := date_trunc('month', run_monthly_warnings.month)::date;
+	prev_start := (m_start - interval '1 month')::date;
+	y := extract(year FROM m_start)::integer;
+	-- one run of a month at a time
+	PERFORM pg_advisory_xact_lock(hashtext('medaid.run_monthly_warnings'), y * 100 + extract(month FROM m_start)::integer);
+	-- Loads and category changes take ROW EXCLUSIVE on burden_year before
+	-- they take a stamp: once this lock is held, every stamp up to it is
+	-- committed (and seen by this run's statements, in READ COMMITTED), and
+	-- every later change gets a larger one.
+	LOCK TABLE medaid.burden_year IN SHARE MODE;
+	stamp := nextval('medaid.burden_change_seq');
+	digest := medaid.warning_config_digest(y);
+
+	-- incremental when the previous month of the year was computed, with the
+	-- same configuration, and its warnings are still those of its last run
+	IF m_start > make_date(y, 1, 1) THEN
+		SELECT r.run_id, r.watermark, r.config_digest, r.warned INTO base
+		FROM medaid.warning_run r WHERE r.month = prev_start
+		ORDER BY r.run_id DESC LIMIT 1;
+		IF FOUND AND base.watermark IS NOT NULL AND base.config_digest = digest
+		   AND base.warned = (SELECT count(*) FROM medaid.warning p WHERE p.month = prev_start) THEN
+			base_run_id := base.run_id;
+			base_watermark := base.watermark;
+		END IF;
+	END IF;
+
+	-- the steps: whom to compute, their thresholds, the month's warnings
+	PERFORM medaid.warning_run_people(m_start, base_watermark);
+	PERFORM medaid.warning_run_thresholds(m_start);
+	SELECT w.people_assessed, w.warned, w.new_warnings, w.continuing
+	INTO people_assessed, warned, new_warnings, continuing
+	FROM medaid.warning_run_write(m_start, base_run_id, stamp, digest) w;
+	mode := CASE WHEN base_run_id IS NOT NULL THEN 'incremental' ELSE 'full' END;
 	month_computed := m_start;
 	DROP TABLE pg_temp.medaid_assessed;
 	DROP TABLE pg_temp.medaid_todo;
 END
 $$;
 COMMENT ON FUNCTION medaid.run_monthly_warnings(date) IS
-'compute month M''s warnings (SPEC §7): replaces the month''s rows of warning, records the run; idempotent. When the previous month of the year ran with the same configuration it computes only the people changed since, from their burden states, and carries the other warnings on; otherwise everyone. Either way the result is the same as computing everyone from the settlements (warning_check compares)';
+'compute month M''s warnings (docs/rules.md §7): replaces the month''s rows of warning, records the run; idempotent. When the previous month of the year ran with the same configuration it computes only the people changed since, from their burden states, and carries the other warnings on; otherwise everyone. Either way the result is the same as computing everyone from the settlements (warning_check compares). Its steps: warning_run_people, warning_run_thresholds, warning_run_write';
 
 CREATE FUNCTION medaid.rebuild_burden_state(year integer) RETURNS bigint
 	LANGUAGE plpgsql SECURITY DEFINER VOLATILE SET search_path = pg_catalog, pg_temp

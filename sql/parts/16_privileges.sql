@@ -148,19 +148,28 @@ GRANT EXECUTE ON FUNCTION medaid.ensure_settlement_partitions(date, date), medai
 GRANT EXECUTE ON FUNCTION medaid.mark_reviewed(text, date, text) TO medaid_county;
 GRANT EXECUTE ON FUNCTION medaid.settlement_summary(medaid.cnid, date, date) TO medaid_civil_affairs;
 
--- reconcile's steps: SECURITY INVOKER, run only from reconcile, as its
--- owner; owned by medaid_owner (the loop above moves definer functions
--- only), before the REVOKE, and executable by no one else
-ALTER FUNCTION medaid.reconcile_judge(bigint) OWNER TO medaid_owner;
-ALTER FUNCTION medaid.reconcile_apply_delta(bigint) OWNER TO medaid_owner;
-ALTER FUNCTION medaid.reconcile_delta_event(medaid.batch, integer, medaid.cnid, medaid.category, text, date)
-	OWNER TO medaid_owner;
-ALTER FUNCTION medaid.reconcile_apply_snapshot(bigint) OWNER TO medaid_owner;
-ALTER FUNCTION medaid.reconcile_record(bigint, bigint, bigint) OWNER TO medaid_owner;
-REVOKE EXECUTE ON FUNCTION medaid.reconcile_judge(bigint), medaid.reconcile_apply_delta(bigint),
-	medaid.reconcile_delta_event(medaid.batch, integer, medaid.cnid, medaid.category, text, date),
-	medaid.reconcile_apply_snapshot(bigint), medaid.reconcile_record(bigint, bigint, bigint)
-	FROM PUBLIC;
+-- The internal steps of reconcile, run_monthly_warnings and
+-- load_settlements: SECURITY INVOKER, called only inside those definer
+-- functions, so they run as medaid_owner; owned by it (the loop above
+-- moves definer functions only), before the REVOKE (see the top of this
+-- part), and executable by no one else.  Their comments begin "step N of
+-- <function>, for it alone" (test/tap/privileges.sql finds them so).
+DO $steps$
+DECLARE
+	fn text;
+BEGIN
+	FOREACH fn IN ARRAY ARRAY['medaid.reconcile_judge(bigint)', 'medaid.reconcile_apply_delta(bigint)',
+			'medaid.reconcile_delta_event(medaid.batch, integer, medaid.cnid, medaid.category, text, date)',
+			'medaid.reconcile_apply_snapshot(bigint)', 'medaid.reconcile_record(bigint, bigint, bigint)',
+			'medaid.warning_run_people(date, bigint)', 'medaid.warning_run_thresholds(date)',
+			'medaid.warning_run_write(date, bigint, bigint, text)', 'medaid.settlement_load_judge_rows(bigint)',
+			'medaid.settlement_load_judge_ids()', 'medaid.settlement_load_write(bigint)']
+	LOOP
+		EXECUTE pg_catalog.format('ALTER FUNCTION %s OWNER TO medaid_owner', fn);
+		EXECUTE pg_catalog.format('REVOKE EXECUTE ON FUNCTION %s FROM PUBLIC', fn);
+	END LOOP;
+END
+$steps$;
 
 -- configuration: everyone of medaid reads it, the administrator keeps it
 GRANT SELECT ON medaid.region, medaid.category_favourability, medaid.income_baseline, medaid.threshold_ratio,

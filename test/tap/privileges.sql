@@ -4,7 +4,7 @@
 \i test/support/tap_setup.sql
 SET datestyle = ISO;
 BEGIN;
-SELECT plan(71);
+SELECT plan(74);
 
 -- run a query as a role and return its rows as text (the caller stays the
 -- superuser that records the results)
@@ -239,20 +239,31 @@ SELECT is_empty($$
 	  AND p.proname NOT IN ('region_patterns')$$,
 	'PUBLIC runs no SECURITY DEFINER function but region_patterns');
 
--- reconcile's steps: owned by medaid_owner, run only from reconcile; no
--- other role (but superusers) may execute them, ETL included
-SELECT set_eq($$
-	SELECT p.proname::text || ' ' || p.proowner::regrole::text || ' ' || p.prosecdef FROM pg_proc p
-	WHERE p.pronamespace = 'medaid'::regnamespace AND p.proname LIKE 'reconcile\_%'$$,
-	ARRAY['reconcile_judge medaid_owner false', 'reconcile_apply_delta medaid_owner false',
-		  'reconcile_delta_event medaid_owner false', 'reconcile_apply_snapshot medaid_owner false',
-		  'reconcile_record medaid_owner false'],
-	'reconcile''s steps are SECURITY INVOKER functions owned by medaid_owner');
+-- the internal steps of reconcile, run_monthly_warnings and
+-- load_settlements: their owner's alone, SECURITY INVOKER, search_path
+-- pinned; ETL runs them only through the functions they are steps of
+CREATE TEMP VIEW steps AS
+SELECT p.oid, p.proname || '(' || oidvectortypes(p.proargtypes) || ')' AS fn, p.proowner, p.prosecdef, p.proconfig
+FROM pg_proc p
+WHERE p.pronamespace = 'medaid'::regnamespace
+  AND obj_description(p.oid, 'pg_proc') ~ '^(part of )?step [0-9]+ of [a-z_]+, for it alone';
+SELECT set_eq('SELECT fn FROM steps',
+	ARRAY['reconcile_judge(bigint)', 'reconcile_apply_delta(bigint)',
+		  'reconcile_delta_event(medaid.batch, integer, medaid.cnid, medaid.category, text, date)',
+		  'reconcile_apply_snapshot(bigint)', 'reconcile_record(bigint, bigint, bigint)',
+		  'warning_run_people(date, bigint)', 'warning_run_thresholds(date)',
+		  'warning_run_write(date, bigint, bigint, text)', 'settlement_load_judge_rows(bigint)',
+		  'settlement_load_judge_ids()', 'settlement_load_write(bigint)'],
+	'the steps of reconcile, the warning run and the settlement load say so in their comments');
 SELECT is_empty($$
-	SELECT r.rolname || ': ' || p.oid::regprocedure::text FROM pg_proc p CROSS JOIN pg_roles r
-	WHERE p.pronamespace = 'medaid'::regnamespace AND p.proname LIKE 'reconcile\_%'
-	  AND NOT r.rolsuper AND r.oid <> p.proowner AND has_function_privilege(r.oid, p.oid, 'EXECUTE')$$,
-	'no role but their owner executes reconcile''s steps');
+	SELECT s.fn FROM steps s
+	WHERE s.proowner <> 'medaid_owner'::regrole OR s.prosecdef
+	   OR NOT ('search_path=pg_catalog, pg_temp' = ANY (coalesce(s.proconfig, '{}')))$$,
+	'the steps are owned by medaid_owner, run as their caller, and pin search_path');
+SELECT is_empty($$
+	SELECT s.fn || ' by ' || r.rolname FROM steps s CROSS JOIN pg_roles r
+	WHERE NOT r.rolsuper AND r.oid <> s.proowner AND has_function_privilege(r.oid, s.oid, 'EXECUTE')$$,
+	'no role but their owner may execute the steps');
 SELECT throws_ok($$SELECT * FROM pg_temp.as_role('t_etl', 'SELECT medaid.reconcile_judge(1)')$$,
 	'42501', NULL, 'ETL cannot run reconcile_judge itself');
 SELECT throws_ok($$SELECT * FROM pg_temp.as_role('t_etl', 'SELECT medaid.reconcile_apply_delta(1)')$$,
@@ -264,6 +275,10 @@ SELECT throws_ok($$SELECT * FROM pg_temp.as_role('t_etl', 'SELECT medaid.reconci
 	'42501', NULL, 'ETL cannot run reconcile_apply_snapshot itself');
 SELECT throws_ok($$SELECT * FROM pg_temp.as_role('t_etl', 'SELECT medaid.reconcile_record(1, 0, 0)')$$,
 	'42501', NULL, 'ETL cannot run reconcile_record itself');
+SELECT throws_ok($$SELECT pg_temp.do_as('t_etl', 'SELECT medaid.warning_run_people(''2026-01-01'', NULL)::text')$$,
+	'42501', NULL, 'ETL cannot call a step of the warning run itself');
+SELECT throws_ok($$SELECT pg_temp.do_as('t_etl', 'SELECT (medaid.settlement_load_write(1)).accepted::text')$$,
+	'42501', NULL, 'ETL cannot call a step of the settlement load itself');
 
 -- the audit: who did what, with counts
 SELECT set_eq($$SELECT DISTINCT action FROM medaid.audit_log WHERE login = current_user AND acting_role = 't_etl'$$,
