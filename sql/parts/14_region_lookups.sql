@@ -11,6 +11,24 @@
 -- of an ID of another county are those of an ID nobody has.
 -------------------------------------------------------------------------------
 
+-- No statistics of the region columns of the tables region-limited roles
+-- read.  Text comparisons are leakproof, so the planner estimates a
+-- county's condition region = '370103' from the statistics of all rows,
+-- hidden ones included: plain EXPLAIN would give roughly how many people,
+-- settlements or warnings another county has.  Without statistics every
+-- region gets the same default estimate.  (ensure_settlement_partitions does
+-- the same for each new partition of settlement.)
+ALTER TABLE medaid.person ALTER COLUMN region SET STATISTICS 0;
+ALTER TABLE medaid.roster_change ALTER COLUMN region SET STATISTICS 0;
+ALTER TABLE medaid.anomaly_return ALTER COLUMN region SET STATISTICS 0;
+ALTER TABLE medaid.monthly_review ALTER COLUMN region SET STATISTICS 0;
+ALTER TABLE medaid.settlement ALTER COLUMN region SET STATISTICS 0;
+ALTER TABLE medaid.warning ALTER COLUMN region SET STATISTICS 0;
+ALTER TABLE medaid.warning ALTER COLUMN province SET STATISTICS 0;
+ALTER TABLE medaid.warning_push ALTER COLUMN region SET STATISTICS 0;
+ALTER TABLE medaid.city_warning ALTER COLUMN city SET STATISTICS 0;
+ALTER TABLE medaid.enrollment ALTER COLUMN region SET STATISTICS 0;
+
 CREATE FUNCTION medaid.region_ranges(who name) RETURNS TABLE (lo text, hi text)
 	LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
 	AS $$
@@ -50,7 +68,7 @@ COMMENT ON FUNCTION medaid.registered_in_regions(medaid.cnid, name) IS
 'whether the person with this ID is registered (person.region) in the regions of a role, probing the index person_region_lookup with the region in its condition, so that a person of another region is never fetched; for medaid''s own lookups';
 
 CREATE FUNCTION medaid.person_lookup(id medaid.cnid) RETURNS SETOF medaid.person
-	LANGUAGE plpgsql STABLE STRICT SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+	LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 	AS $$
 BEGIN
 	IF medaid.registered_in_regions(id, medaid.caller()) THEN
@@ -62,7 +80,7 @@ COMMENT ON FUNCTION medaid.person_lookup(medaid.cnid) IS
 'the register''s row of a person registered in the caller''s regions, through an index; no row for anyone else (the same for an ID of another county as for an ID nobody has)';
 
 CREATE FUNCTION medaid.category_periods_of(id medaid.cnid) RETURNS SETOF medaid.category_period
-	LANGUAGE plpgsql STABLE STRICT SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+	LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 	AS $$
 BEGIN
 	IF medaid.registered_in_regions(id, medaid.caller()) THEN
@@ -76,7 +94,7 @@ COMMENT ON FUNCTION medaid.category_periods_of(medaid.cnid) IS
 
 CREATE FUNCTION medaid.settlements_of(id medaid.cnid, from_date date DEFAULT '-infinity', to_date date DEFAULT 'infinity')
 	RETURNS SETOF medaid.settlement
-	LANGUAGE plpgsql STABLE STRICT SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+	LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 	AS $$
 BEGIN
 	IF medaid.registered_in_regions(id, medaid.caller()) THEN
@@ -90,7 +108,7 @@ COMMENT ON FUNCTION medaid.settlements_of(medaid.cnid, date, date) IS
 'the settlements, dated from_date to to_date (both included), of a person registered in the caller''s regions (all of them, wherever settled, as the policy shows), through an index; none for anyone else: settlements placed in the caller''s regions of people registered elsewhere are found by region (SELECT ... FROM medaid.settlement WHERE region = ...)';
 
 CREATE FUNCTION medaid.warnings_of(id medaid.cnid) RETURNS SETOF medaid.warning
-	LANGUAGE plpgsql STABLE STRICT SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+	LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 	AS $$
 BEGIN
 	IF medaid.registered_in_regions(id, medaid.caller()) THEN
@@ -102,7 +120,7 @@ COMMENT ON FUNCTION medaid.warnings_of(medaid.cnid) IS
 'the warnings of a person registered in the caller''s regions, by month, through an index; none for anyone else (warnings placed in the caller''s regions of people registered elsewhere are found by region)';
 
 CREATE FUNCTION medaid.enrollments_of(id medaid.cnid) RETURNS SETOF medaid.enrollment
-	LANGUAGE plpgsql STABLE STRICT SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+	LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 	AS $$
 BEGIN
 	IF medaid.registered_in_regions(id, medaid.caller()) THEN
@@ -115,7 +133,7 @@ COMMENT ON FUNCTION medaid.enrollments_of(medaid.cnid) IS
 'the enrolments of a person registered in the caller''s regions, by year, through an index; none for anyone else (enrolments placed in the caller''s regions of people registered elsewhere are found by region)';
 
 CREATE FUNCTION medaid.roster_changes_of(id medaid.cnid) RETURNS SETOF medaid.roster_change
-	LANGUAGE plpgsql STABLE STRICT SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+	LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 	AS $$
 DECLARE
 	who name := medaid.caller();
