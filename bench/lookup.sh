@@ -108,7 +108,7 @@ BEGIN
 	RETURN found_n;
 END $f$;
 -- best of reps: (milliseconds per lookup, found) of a loop run as a role
-CREATE FUNCTION public.timed(who name, fn text, ids medaid.cnid[], reps int) RETURNS TABLE (ms_per numeric, found bigint)
+CREATE FUNCTION public.timed(who name, fn text, ids medaid.cnid[], reps int) RETURNS TABLE (ms_per numeric, hits bigint)
 LANGUAGE plpgsql AS $f$
 DECLARE t0 timestamptz; best numeric; f bigint; r int;
 BEGIN
@@ -140,7 +140,7 @@ UNION ALL
 -- the county's direct SELECT scans what it sees: 100 IDs are enough
 SELECT 'county: SELECT FROM person WHERE id_number = $1 (100 IDs)', t.*
 FROM public.probe p, public.timed('bench_county', 'loop_direct', p.ids[1:100], 1) t;
-SELECT what, ms_per AS "ms per lookup", found FROM result;
+SELECT what, ms_per AS "ms per lookup", hits AS "found" FROM result;
 SELECT round((SELECT ms_per FROM result WHERE what LIKE 'county: person_lookup%')
 			 / nullif((SELECT ms_per FROM result WHERE what LIKE 'owner: SELECT FROM person%'), 0), 2) AS "ratio person_lookup / owner",
 	   round((SELECT ms_per FROM result WHERE what LIKE 'county: count(*) FROM settlements_of%')
@@ -151,9 +151,9 @@ SELECT round((SELECT ms_per FROM result WHERE what LIKE 'county: person_lookup%'
 DO $$
 DECLARE own bigint := (SELECT p.own FROM public.probe p);
 BEGIN
-	IF (SELECT found FROM result WHERE what LIKE 'county: person_lookup%') <> own
-	   OR (SELECT found FROM result WHERE what LIKE 'county: count(*) FROM settlements_of%') <> own
-	   OR (SELECT found FROM result WHERE what LIKE 'owner: SELECT FROM person%') <> (SELECT array_length(p.ids, 1) FROM public.probe p) THEN
+	IF (SELECT hits FROM result WHERE what LIKE 'county: person_lookup%') <> own
+	   OR (SELECT hits FROM result WHERE what LIKE 'county: count(*) FROM settlements_of%') <> own
+	   OR (SELECT hits FROM result WHERE what LIKE 'owner: SELECT FROM person%') <> (SELECT array_length(p.ids, 1) FROM public.probe p) THEN
 		RAISE EXCEPTION 'the lookups found other people than the county''s own (%)', own;
 	END IF;
 END
