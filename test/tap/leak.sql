@@ -10,6 +10,9 @@ SET datestyle = ISO;
 SET jit = off;
 BEGIN;
 SELECT * FROM no_plan();
+-- the counters read below are this backend's: no parallel workers (as when
+-- the suite forces parallel mode)
+SET LOCAL max_parallel_workers = 0;
 
 -- a valid ID number of a region, the n-th (distinct for n < 500 000)
 CREATE FUNCTION pg_temp.mkid(region text, n integer) RETURNS text LANGUAGE sql AS $$
