@@ -20,6 +20,7 @@
 --                        follow-up, settlement summaries
 --   13_participation     subsidies, enrolments, ledger, rates
 --   14_masked_views      the *_masked views for analysts
+--   14_region_lookups    lookups by ID for region-limited roles (person_lookup, ...)
 --   15_config_audit      the configuration tables' audit triggers
 --   16_privileges        ownership, row-level security, grants
 --

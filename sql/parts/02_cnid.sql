@@ -32,26 +32,35 @@ COMMENT ON FUNCTION medaid.cnid_out(medaid.cnid) IS 'cnid text output: the canon
 COMMENT ON FUNCTION medaid.cnid_recv(internal) IS 'cnid binary input: a version byte (1), then the 17-digit body as int8; validated like text input';
 COMMENT ON FUNCTION medaid.cnid_send(medaid.cnid) IS 'cnid binary output: a version byte (1), then the 17-digit body as int8';
 
+-- None of these is LEAKPROOF, though none raises or has side effects: the
+-- planner runs a leakproof condition before row-level security (as an index
+-- condition, or with the statistics of hidden rows), and then EXPLAIN
+-- (ANALYZE)'s "Rows Removed by Filter" and the estimates of plain EXPLAIN
+-- count hidden rows: a binary search over id_number ranges would list every
+-- ID a region-limited role may not see (docs/reference.md, "What a region-
+-- limited role cannot learn").  Under RLS a condition on an ID is so checked
+-- after the policy; lookups by ID for those roles are person_lookup and the
+-- other *_of functions (14_region_lookups), which use an index.
 CREATE FUNCTION medaid.cnid_eq(medaid.cnid, medaid.cnid) RETURNS boolean
-	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION medaid.cnid_ne(medaid.cnid, medaid.cnid) RETURNS boolean
-	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION medaid.cnid_lt(medaid.cnid, medaid.cnid) RETURNS boolean
-	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION medaid.cnid_le(medaid.cnid, medaid.cnid) RETURNS boolean
-	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION medaid.cnid_gt(medaid.cnid, medaid.cnid) RETURNS boolean
-	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION medaid.cnid_ge(medaid.cnid, medaid.cnid) RETURNS boolean
-	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION medaid.cnid_cmp(medaid.cnid, medaid.cnid) RETURNS integer
-	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION medaid.cnid_sortsupport(internal) RETURNS void
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION medaid.cnid_hash(medaid.cnid) RETURNS integer
-	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION medaid.cnid_hash_extended(medaid.cnid, bigint) RETURNS bigint
-	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
 COMMENT ON FUNCTION medaid.cnid_eq(medaid.cnid, medaid.cnid) IS 'cnid equality';
 COMMENT ON FUNCTION medaid.cnid_ne(medaid.cnid, medaid.cnid) IS 'cnid inequality';
@@ -196,6 +205,6 @@ CREATE FUNCTION medaid.cnid_age(id medaid.cnid, on_date date) RETURNS integer
 COMMENT ON FUNCTION medaid.cnid_age(medaid.cnid, date) IS 'age in whole years on a date; an error for a date before birth';
 
 CREATE FUNCTION medaid.cnid_body(medaid.cnid) RETURNS bigint
-	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION medaid.cnid_body(medaid.cnid) IS 'the 17-digit body as bigint (what cnid stores; the check character is derived from it)';
 

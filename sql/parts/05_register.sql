@@ -101,6 +101,11 @@ CREATE TABLE medaid.person (
 	last_batch_id bigint NOT NULL,
 	last_row_no integer NOT NULL
 );
+-- region lookups (14_region_lookups): the region in the index condition
+-- no statistics on cnid_body(id_number): int8 comparisons are leakproof, so
+-- the planner would estimate a county's conditions on it from all IDs
+CREATE INDEX person_region_lookup ON medaid.person (medaid.cnid_body(id_number), region);
+ALTER INDEX medaid.person_region_lookup ALTER COLUMN 1 SET STATISTICS 0;
 COMMENT ON TABLE medaid.person IS 'the register of recipients, one row per ID number';
 COMMENT ON COLUMN medaid.person.id_number IS 'ID number';
 COMMENT ON COLUMN medaid.person.name IS 'name, normalised (normalize_name), as first applied; later rows with another name are anomalies';
@@ -219,6 +224,8 @@ CREATE TABLE medaid.roster_change (
 );
 CREATE INDEX roster_change_batch ON medaid.roster_change (batch_id);
 CREATE INDEX roster_change_person ON medaid.roster_change (id_number, effective_date);
+CREATE INDEX roster_change_region_lookup ON medaid.roster_change (medaid.cnid_body(id_number), category, region);
+ALTER INDEX medaid.roster_change_region_lookup ALTER COLUMN 1 SET STATISTICS 0;
 COMMENT ON TABLE medaid.roster_change IS
 'every change reconciliation made to a category: the new, exited and changed records that counties review monthly, and the windows for re-assessing settlements';
 COMMENT ON COLUMN medaid.roster_change.batch_id IS 'the batch';

@@ -308,6 +308,8 @@ BEGIN
 			ALTER TABLE medaid.settlement_default ENABLE TRIGGER USER;
 			EXECUTE format('CREATE INDEX %I ON medaid.%I (id_number, settle_date)', part || '_person', part);
 			EXECUTE format('CREATE INDEX %I ON medaid.%I (settlement_id)', part || '_id', part);
+			-- no statistics of regions (14_region_lookups)
+			EXECUTE format('ALTER TABLE medaid.%I ALTER COLUMN region SET STATISTICS 0', part);
 			EXECUTE format('ALTER TABLE medaid.settlement ATTACH PARTITION medaid.%I FOR VALUES FROM (%L) TO (%L)',
 						   part, m, (m + interval '1 month')::date);
 			EXECUTE format('CREATE TRIGGER settlement_partition_guard BEFORE INSERT ON medaid.%I FOR EACH STATEMENT EXECUTE FUNCTION medaid.settlement_partition_guard()', part);

@@ -66,6 +66,7 @@ CREATE TABLE medaid.enrollment (
 -- at most one subsidised enrolment per person and year
 CREATE UNIQUE INDEX enrollment_one_subsidy ON medaid.enrollment (id_number, year) WHERE subsidy_amount > 0;
 CREATE INDEX enrollment_year_person ON medaid.enrollment (year, id_number);
+CREATE INDEX enrollment_person ON medaid.enrollment (id_number, year);
 SELECT pg_catalog.pg_extension_config_dump('medaid.enrollment_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('medaid.enrollment', '');
 COMMENT ON TABLE medaid.enrollment IS

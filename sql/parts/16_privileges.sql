@@ -240,3 +240,15 @@ BEGIN
 	END IF;
 END
 $grants$;
+
+-- region lookups: by ID through an index, for the region-limited roles
+-- (14_region_lookups); registered_in_regions is medaid's own
+REVOKE EXECUTE ON FUNCTION medaid.registered_in_regions(medaid.cnid, name), medaid.person_lookup(medaid.cnid),
+	medaid.category_periods_of(medaid.cnid), medaid.settlements_of(medaid.cnid, date, date),
+	medaid.warnings_of(medaid.cnid), medaid.enrollments_of(medaid.cnid), medaid.roster_changes_of(medaid.cnid)
+	FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION medaid.registered_in_regions(medaid.cnid, name) TO medaid_owner;
+GRANT EXECUTE ON FUNCTION medaid.person_lookup(medaid.cnid), medaid.category_periods_of(medaid.cnid),
+	medaid.settlements_of(medaid.cnid, date, date), medaid.warnings_of(medaid.cnid), medaid.enrollments_of(medaid.cnid)
+	TO medaid_county;
+GRANT EXECUTE ON FUNCTION medaid.roster_changes_of(medaid.cnid) TO medaid_county, medaid_civil_affairs, medaid_rural;
