@@ -25,6 +25,7 @@ SELECT line FROM (
 	SELECT 'column ' || c.oid::regclass || '.' || a.attname || ' ' || format_type(a.atttypid, a.atttypmod)
 		   || CASE WHEN a.attnotnull THEN ' not null' ELSE '' END
 		   || coalesce(' default ' || pg_get_expr(ad.adbin, ad.adrelid), '')
+		   || CASE WHEN a.attstattarget >= 0 THEN ' statistics ' || a.attstattarget ELSE '' END
 		   || ' | comment: ' || coalesce(col_description(c.oid, a.attnum), '-')
 	FROM members m JOIN pg_class c ON m.classid = 'pg_class'::regclass AND c.oid = m.objid
 	JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
@@ -34,7 +35,21 @@ SELECT line FROM (
 	FROM members m JOIN pg_constraint con ON m.classid = 'pg_class'::regclass AND con.conrelid = m.objid
 	UNION ALL
 	SELECT 'index ' || pg_get_indexdef(i.indexrelid)
+		   || coalesce(' | statistics ' || (SELECT string_agg(a.attnum || ':' || a.attstattarget, ',' ORDER BY a.attnum)
+											FROM pg_attribute a WHERE a.attrelid = i.indexrelid AND a.attstattarget >= 0), '')
 	FROM members m JOIN pg_index i ON m.classid = 'pg_class'::regclass AND i.indrelid = m.objid
+	UNION ALL
+	-- settlement's monthly partitions are made by ensure_settlement_partitions,
+	-- not members: their indexes, triggers and statistics as well
+	SELECT 'partition ' || c.oid::regclass || ' ' || pg_get_expr(c.relpartbound, c.oid)
+		   || ' | ' || coalesce((SELECT string_agg(pg_get_indexdef(i.indexrelid), '; ' ORDER BY 1)
+								 FROM pg_index i WHERE i.indrelid = c.oid), '-')
+		   || ' | ' || coalesce((SELECT string_agg(pg_get_triggerdef(t.oid), '; ' ORDER BY 1)
+								 FROM pg_trigger t WHERE t.tgrelid = c.oid AND NOT t.tgisinternal), '-')
+		   || ' | ' || coalesce((SELECT string_agg(a.attname || ':' || a.attstattarget, ',' ORDER BY a.attnum)
+								 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND a.attstattarget >= 0), '-')
+	FROM pg_inherits h JOIN pg_class c ON c.oid = h.inhrelid
+	WHERE h.inhparent = 'medaid.settlement'::regclass
 	UNION ALL
 	SELECT 'view ' || c.oid::regclass || ' ' || md5(pg_get_viewdef(c.oid))
 	FROM members m JOIN pg_class c ON m.classid = 'pg_class'::regclass AND c.oid = m.objid AND c.relkind IN ('v', 'm')
