@@ -125,48 +125,6 @@ $$;
 COMMENT ON FUNCTION medaid.enrollment_fields_check(integer, text, date, text) IS
 'raises an error naming the field and value when an enrolment''s year, region, day of enrolment or scheme is missing or invalid (enrolled_on lies from 1 January of year - 1 to 31 December of year); nothing otherwise';
 
--- The categories a person holds on a day, with what decides their subsidy
--- in the insured place and year: in the region's order for the year
--- (category_rank, inline: the longest prefix with rows for the year, else
--- the default order, which also breaks ties), each with its fixed-amount
--- rule (per category the longest prefix with a row for the year).
-CREATE FUNCTION medaid.enrollment_categories(id medaid.cnid, year integer, region text, on_date date)
-	RETURNS TABLE (slug text, has_rule boolean, rule_amount numeric, ord bigint)
-	LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, pg_temp
-	AS $$
-#variable_conflict use_variable
-DECLARE
-	y integer := enrollment_categories.year;
-	r text := enrollment_categories.region;
-	ord_prefix text;
-BEGIN
-	SELECT f.region_prefix INTO ord_prefix
-	FROM medaid.category_favourability f
-	WHERE f.year = y AND f.region_prefix IN (r, left(r, 4), left(r, 2))
-	ORDER BY length(f.region_prefix) DESC LIMIT 1;
-
-	RETURN QUERY
-	SELECT h.category::text, rule.found IS NOT NULL, rule.amount,
-		   row_number() OVER (ORDER BY CASE WHEN ord_prefix IS NULL THEN medaid.category_ordinal(h.category)
-											ELSE coalesce(o.rank, 1000 + medaid.category_ordinal(h.category)) END,
-									   medaid.category_ordinal(h.category))
-	FROM (SELECT DISTINCT p.category
-		  FROM medaid.category_period p
-		  WHERE p.id_number OPERATOR(medaid.=) id
-			AND p.valid_from <= on_date AND (p.valid_to IS NULL OR p.valid_to > on_date)) h
-	LEFT JOIN medaid.category_favourability o
-	  ON o.region_prefix = ord_prefix AND o.year = y AND o.category OPERATOR(medaid.=) h.category
-	LEFT JOIN LATERAL (
-		SELECT true AS found, s.amount
-		FROM medaid.subsidy_rule s
-		WHERE s.year = y AND s.category OPERATOR(medaid.=) h.category
-		  AND s.region_prefix IN (r, left(r, 4), left(r, 2))
-		ORDER BY length(s.region_prefix) DESC LIMIT 1) rule ON true;
-END
-$$;
-COMMENT ON FUNCTION medaid.enrollment_categories(medaid.cnid, integer, text, date) IS
-'the categories a person holds on a day as the register knows them now, for enrollment_subsidy: each with whether the insured place has a fixed-amount rule for it in the year (the longest prefix with a row) and the rule''s amount, and ord, its place in the region''s order for the year (1 the most favourable; the default order breaks ties)';
-
 -- The subsidy an enrolment gets, as the register knows it now.
 CREATE FUNCTION medaid.enrollment_subsidy(id medaid.cnid, year integer, region text, on_date date,
 		scheme text DEFAULT 'resident')
@@ -179,6 +137,7 @@ DECLARE
 	r text := enrollment_subsidy.region;
 	contrib numeric;
 	configured boolean;
+	ord_prefix text;
 	c record;
 	amount numeric;
 	best_slug text;
@@ -198,10 +157,34 @@ BEGIN
 	configured := contrib IS NOT NULL
 		OR EXISTS (SELECT FROM medaid.resident_contribution x WHERE starts_with(x.region_prefix, left(r, 2)));
 
-	-- every category held on the day, in the region's order, with its rule
+	-- the region's order for the year (category_rank, inline: the longest
+	-- prefix with rows for the year, else the default order)
+	SELECT f.region_prefix INTO ord_prefix
+	FROM medaid.category_favourability f
+	WHERE f.year = y AND f.region_prefix IN (r, left(r, 4), left(r, 2))
+	ORDER BY length(f.region_prefix) DESC LIMIT 1;
+
+	-- every category held on the day, in the region's order (the default
+	-- order breaks ties), with its fixed-amount rule: per category the
+	-- longest prefix with a row for the year
 	FOR c IN
-		SELECT x.slug, x.has_rule, x.rule_amount
-		FROM medaid.enrollment_categories(id, y, r, on_date) x ORDER BY x.ord
+		SELECT h.category::text AS slug,
+			   rule.found IS NOT NULL AS has_rule, rule.amount AS rule_amount
+		FROM (SELECT DISTINCT p.category
+			  FROM medaid.category_period p
+			  WHERE p.id_number OPERATOR(medaid.=) id
+				AND p.valid_from <= on_date AND (p.valid_to IS NULL OR p.valid_to > on_date)) h
+		LEFT JOIN medaid.category_favourability o
+		  ON o.region_prefix = ord_prefix AND o.year = y AND o.category OPERATOR(medaid.=) h.category
+		LEFT JOIN LATERAL (
+			SELECT true AS found, s.amount
+			FROM medaid.subsidy_rule s
+			WHERE s.year = y AND s.category OPERATOR(medaid.=) h.category
+			  AND s.region_prefix IN (r, left(r, 4), left(r, 2))
+			ORDER BY length(s.region_prefix) DESC LIMIT 1) rule ON true
+		ORDER BY CASE WHEN ord_prefix IS NULL THEN medaid.category_ordinal(h.category)
+					  ELSE coalesce(o.rank, 1000 + medaid.category_ordinal(h.category)) END,
+				 medaid.category_ordinal(h.category)
 	LOOP
 		IF best_slug IS NULL THEN
 			-- the most favourable in the region's order: the category marked
