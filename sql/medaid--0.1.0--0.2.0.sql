@@ -54,7 +54,7 @@ ALTER TABLE medaid.enrollment ALTER COLUMN region SET STATISTICS 0;
 
 -------------------------------------------------------------------------------
 -- New functions: the region lookups, the steps of reconcile, the warning
--- run and the settlement load, and enrollment_subsidy's categories
+-- run and the settlement load
 -------------------------------------------------------------------------------
 
 CREATE FUNCTION medaid.region_ranges(who name)
@@ -111,44 +111,6 @@ BEGIN
 		RETURN QUERY SELECT c.* FROM medaid.category_period c
 					 WHERE c.id_number OPERATOR(medaid.=) id ORDER BY c.valid_from, c.period_id;
 	END IF;
-END
-$function$
-;
-
-CREATE FUNCTION medaid.enrollment_categories(id medaid.cnid, year integer, region text, on_date date)
- RETURNS TABLE(slug text, has_rule boolean, rule_amount numeric, ord bigint)
- LANGUAGE plpgsql
- STABLE PARALLEL SAFE STRICT
- SET search_path TO 'pg_catalog', 'pg_temp'
-AS $function$
-#variable_conflict use_variable
-DECLARE
-	y integer := enrollment_categories.year;
-	r text := enrollment_categories.region;
-	ord_prefix text;
-BEGIN
-	SELECT f.region_prefix INTO ord_prefix
-	FROM medaid.category_favourability f
-	WHERE f.year = y AND f.region_prefix IN (r, left(r, 4), left(r, 2))
-	ORDER BY length(f.region_prefix) DESC LIMIT 1;
-
-	RETURN QUERY
-	SELECT h.category::text, rule.found IS NOT NULL, rule.amount,
-		   row_number() OVER (ORDER BY CASE WHEN ord_prefix IS NULL THEN medaid.category_ordinal(h.category)
-											ELSE coalesce(o.rank, 1000 + medaid.category_ordinal(h.category)) END,
-									   medaid.category_ordinal(h.category))
-	FROM (SELECT DISTINCT p.category
-		  FROM medaid.category_period p
-		  WHERE p.id_number OPERATOR(medaid.=) id
-			AND p.valid_from <= on_date AND (p.valid_to IS NULL OR p.valid_to > on_date)) h
-	LEFT JOIN medaid.category_favourability o
-	  ON o.region_prefix = ord_prefix AND o.year = y AND o.category OPERATOR(medaid.=) h.category
-	LEFT JOIN LATERAL (
-		SELECT true AS found, s.amount
-		FROM medaid.subsidy_rule s
-		WHERE s.year = y AND s.category OPERATOR(medaid.=) h.category
-		  AND s.region_prefix IN (r, left(r, 4), left(r, 2))
-		ORDER BY length(s.region_prefix) DESC LIMIT 1) rule ON true;
 END
 $function$
 ;
@@ -919,98 +881,9 @@ $function$
 
 -------------------------------------------------------------------------------
 -- Changed functions: reconcile, run_monthly_warnings and load_settlements
--- call their steps; enrollment_subsidy reads enrollment_categories;
--- ensure_settlement_partitions keeps no statistics of a new partition's
--- regions
+-- call their steps; ensure_settlement_partitions keeps no statistics of a
+-- new partition's regions
 -------------------------------------------------------------------------------
-
-CREATE OR REPLACE FUNCTION medaid.enrollment_subsidy(id medaid.cnid, year integer, region text, on_date date, scheme text DEFAULT 'resident'::text)
- RETURNS TABLE(subsidy_category text, subsidy_amount numeric, contribution numeric, subsidy_status text)
- LANGUAGE plpgsql
- STABLE PARALLEL SAFE STRICT
- SET search_path TO 'pg_catalog', 'pg_temp'
-AS $function$
-#variable_conflict use_variable
-DECLARE
-	y integer := enrollment_subsidy.year;
-	r text := enrollment_subsidy.region;
-	contrib numeric;
-	configured boolean;
-	c record;
-	amount numeric;
-	best_slug text;
-	best_amount numeric;
-	best_status text;
-BEGIN
-	PERFORM medaid.enrollment_fields_check(y, r, on_date, scheme);
-
-	-- the contribution in force: the longest prefix with a row for the year
-	SELECT x.amount INTO contrib
-	FROM medaid.resident_contribution x
-	WHERE x.year = y AND x.region_prefix IN (r, left(r, 4), left(r, 2))
-	ORDER BY length(x.region_prefix) DESC LIMIT 1;
-	-- a province with no contribution of any year (another province, or
-	-- nothing configured yet) grants nothing here; one configured for some
-	-- years but not this one is an error below
-	configured := contrib IS NOT NULL
-		OR EXISTS (SELECT FROM medaid.resident_contribution x WHERE starts_with(x.region_prefix, left(r, 2)));
-
-	-- every category held on the day, in the region's order, with its rule
-	FOR c IN
-		SELECT x.slug, x.has_rule, x.rule_amount
-		FROM medaid.enrollment_categories(id, y, r, on_date) x ORDER BY x.ord
-	LOOP
-		IF best_slug IS NULL THEN
-			-- the most favourable in the region's order: the category marked
-			-- where no amount is compared (employee scheme, unconfigured)
-			best_slug := c.slug;
-		END IF;
-		IF scheme = 'employee' OR NOT configured THEN
-			CONTINUE;
-		END IF;
-		IF c.slug NOT IN ('tekun', 'zhongbing') AND NOT c.has_rule THEN
-			RAISE EXCEPTION 'no subsidy rule for % in region % for %', c.slug, r, y
-				USING ERRCODE = 'no_data_found',
-					  DETAIL = format('ID %s holds %s on %s; dibao, fanpin, dibao_edge and jiance receive a fixed amount set per region and year (20号 §一).',
-									  medaid.cnid_mask(id), c.slug, on_date),
-					  HINT = format('INSERT INTO medaid.subsidy_rule (region_prefix, year, category, amount) VALUES (%L, %s, %L, ...);',
-									left(r, 2), y, c.slug);
-		END IF;
-		IF contrib IS NULL AND (c.slug = 'tekun' OR c.has_rule) THEN
-			RAISE EXCEPTION 'no resident contribution for region % in %', r, y
-				USING ERRCODE = 'no_data_found',
-					  DETAIL = format('ID %s holds %s on %s: its subsidy is the personal contribution in force for the insured place and year, or a fixed amount capped by it (20号 §一).',
-									  medaid.cnid_mask(id), c.slug, on_date),
-					  HINT = format('INSERT INTO medaid.resident_contribution (region_prefix, year, amount) VALUES (%L, %s, ...);',
-									left(r, 2), y);
-		END IF;
-		amount := CASE WHEN c.slug = 'tekun' THEN contrib
-					   WHEN NOT c.has_rule THEN 0
-					   ELSE least(coalesce(c.rule_amount, contrib), contrib) END;
-		-- 待遇从优、就高不就低 (33号 §二): the highest amount wins; in a tie
-		-- the earlier in the order
-		IF best_amount IS NULL OR amount > best_amount THEN
-			best_slug := c.slug;
-			best_amount := amount;
-			best_status := CASE WHEN c.has_rule OR c.slug = 'tekun' THEN 'granted' ELSE 'no_rule' END;
-		END IF;
-	END LOOP;
-
-	-- amounts in yuan with two decimals (round only sets the scale: the
-	-- configured amounts have at most two)
-	IF best_slug IS NULL THEN
-		RETURN QUERY SELECT 'ordinary'::text, 0.00, CASE WHEN scheme = 'resident' THEN round(contrib, 2) END,
-			CASE WHEN scheme = 'employee' THEN 'employee' ELSE 'ordinary' END;
-	ELSIF scheme = 'employee' THEN
-		RETURN QUERY SELECT best_slug, 0.00, NULL::numeric, 'employee'::text;
-	ELSIF NOT configured THEN
-		RETURN QUERY SELECT best_slug, 0.00, NULL::numeric, 'unconfigured'::text;
-	ELSE
-		RETURN QUERY SELECT best_slug, round(best_amount, 2), round(contrib, 2), best_status;
-	END IF;
-END
-$function$
-;
 
 CREATE OR REPLACE FUNCTION medaid.ensure_settlement_partitions(from_month date, to_month date)
  RETURNS integer
@@ -1244,7 +1117,6 @@ GRANT EXECUTE ON FUNCTION medaid.roster_changes_of(medaid.cnid) TO medaid_county
 -------------------------------------------------------------------------------
 
 COMMENT ON FUNCTION medaid.category_periods_of(medaid.cnid) IS 'the category periods of a person registered in the caller''s regions (all of them, as the policy shows), by valid_from, through an index; none for anyone else';
-COMMENT ON FUNCTION medaid.enrollment_categories(medaid.cnid,integer,pg_catalog.text,pg_catalog.date) IS 'the categories a person holds on a day as the register knows them now, for enrollment_subsidy: each with whether the insured place has a fixed-amount rule for it in the year (the longest prefix with a row) and the rule''s amount, and ord, its place in the region''s order for the year (1 the most favourable; the default order breaks ties)';
 COMMENT ON FUNCTION medaid.enrollments_of(medaid.cnid) IS 'the enrolments of a person registered in the caller''s regions, by year, through an index; none for anyone else (enrolments placed in the caller''s regions of people registered elsewhere are found by region)';
 COMMENT ON FUNCTION medaid.load_settlements(bigint) IS 'judge every staged row of a settlement load: load the good ones into settlement (making partitions as needed), record each refused row with its reason in settlement_rejected; returns the counts; again changes nothing. Its steps: settlement_load_judge_rows, settlement_load_judge_ids, settlement_load_write';
 COMMENT ON FUNCTION medaid.person_lookup(medaid.cnid) IS 'the register''s row of a person registered in the caller''s regions, through an index; no row for anyone else (the same for an ID of another county as for an ID nobody has)';
