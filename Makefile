@@ -147,6 +147,10 @@ bench-cycle:
 	bash bench/cycle.sh
 .PHONY: bench-cycle
 
+bench-lookup:
+	bash bench/lookup.sh
+.PHONY: bench-lookup
+
 # Fault tests at length (test/fault/run.sh; make test-fault and CI run it
 # short): backends killed at random points, SIGTERM and SIGKILL, in a
 # throwaway cluster.

@@ -22,14 +22,7 @@
 # direct queries disagree on what they find.
 set -euo pipefail
 
-if [[ -z "${PGHOST:-}" ]]; then
-	if [[ -n "${MEDAID_BENCH_REEXEC:-}" ]]; then
-		echo "lookup.sh: PGHOST is still unset under pg_virtualenv" >&2
-		exit 1
-	fi
-	export MEDAID_BENCH_REEXEC=1
-	exec pg_virtualenv -t bash "$(readlink -f "${BASH_SOURCE[0]}")" "$@"
-fi
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 people=${BENCH_PEOPLE:-100000}
 lookups=${BENCH_LOOKUPS:-10000}
@@ -41,14 +34,11 @@ for v in people lookups reps; do
 	fi
 done
 db=medaid_bench
-export PGCLIENTENCODING=UTF8
-export PGOPTIONS="${PGOPTIONS:-} -c client_min_messages=warning -c jit=off"
+export PGOPTIONS="${PGOPTIONS:-} -c jit=off"
 psql_db() { psql -X -q -v ON_ERROR_STOP=1 -d "$db" "$@"; }
-started=$SECONDS
-step() { printf '[%4ds] %s\n' $((SECONDS - started)) "$*" >&2; }
 
-step "database $db: $people people, $lookups lookups"
-psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
+progress "database $db: $people people, $lookups lookups"
+bench_newdb "$db"
 psql_db -v people="$people" -v lookups="$lookups" <<'SQL'
 CREATE EXTENSION medaid;
 DO $$BEGIN CREATE ROLE bench_county IN ROLE medaid_county; EXCEPTION WHEN duplicate_object THEN NULL; END$$;
@@ -123,7 +113,7 @@ BEGIN
 END $f$;
 SQL
 
-step "timing"
+progress "timing"
 psql_db -v reps="$reps" <<'SQL'
 \pset footer off
 CREATE TEMP TABLE result AS
@@ -159,4 +149,4 @@ BEGIN
 END
 $$;
 SQL
-step "done"
+progress "done"

@@ -882,8 +882,135 @@ $function$
 -------------------------------------------------------------------------------
 -- Changed functions: reconcile, run_monthly_warnings and load_settlements
 -- call their steps; ensure_settlement_partitions keeps no statistics of a
--- new partition's regions
+-- new partition's regions; settlement_accept cites docs/bench/plans.md
 -------------------------------------------------------------------------------
+
+CREATE OR REPLACE FUNCTION medaid.settlement_accept()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+DECLARE
+	bad record;
+	s bigint;
+	originals text[];
+	reversals bigint;
+BEGIN
+	-- one id twice in this statement, or already held
+	SELECT x.settlement_id, count(*) AS times INTO bad
+	FROM new_rows x GROUP BY x.settlement_id HAVING count(*) > 1 LIMIT 1;
+	IF FOUND THEN
+		RAISE EXCEPTION 'duplicate settlement_id %', quote_literal(bad.settlement_id)
+			USING ERRCODE = 'unique_violation',
+				  DETAIL = format('The rows loaded carry it %s times; a settlement is loaded once.', bad.times);
+	END IF;
+	SELECT x.settlement_id INTO bad
+	FROM new_rows x JOIN medaid.settlement_key k ON k.settlement_id = x.settlement_id LIMIT 1;
+	IF FOUND THEN
+		RAISE EXCEPTION 'duplicate settlement_id %', quote_literal(bad.settlement_id)
+			USING ERRCODE = 'unique_violation',
+				  DETAIL = 'A settlement with this id is already loaded.',
+				  HINT = 'Correct a settlement with a reversal (a negative row whose reverses names it) and a new settlement.';
+	END IF;
+	-- every id, first: the originals of this statement's reversals are then
+	-- found the same way as those loaded before
+	INSERT INTO medaid.settlement_key (settlement_id, id_number, settle_date)
+	SELECT x.settlement_id, x.id_number, x.settle_date FROM new_rows x;
+	-- a reversal negates an existing settlement of the same person, once.
+	-- The originals are looked up by id (settlement_key, then the one
+	-- partition of their date) from the array of the ids reversals name:
+	-- they cost the month's reversals, not the history and not reversals x
+	-- originals (the statement's rows have no statistics, and a join planned
+	-- on guesses became a nested loop over both).
+	SELECT array_agg(DISTINCT x.reverses), count(*) INTO originals, reversals
+	FROM new_rows x WHERE x.reverses IS NOT NULL;
+	IF originals IS NOT NULL THEN
+		-- The originals are found first, each by its key and then in the one
+		-- partition of its date (LATERAL ... LIMIT 1: the planner may not
+		-- turn it into a hash join that reads every partition), and kept
+		-- (MATERIALIZED: a join planned with them inside would look them all
+		-- up again for every reversal); then hashed against the reversals.
+		-- Each choice was seen to go wrong otherwise (docs/bench/plans.md).
+		WITH o AS MATERIALIZED (
+			SELECT s.*
+			FROM medaid.settlement_key k
+			CROSS JOIN LATERAL (
+				SELECT s.settlement_id, s.id_number, s.reverses, s.total, s.fund_paid, s.critical_paid,
+					   s.assistance_paid, s.settle_date
+				FROM medaid.settlement s
+				WHERE s.settlement_id = k.settlement_id AND s.settle_date = k.settle_date
+				LIMIT 1
+			) s
+			WHERE k.settlement_id = ANY (originals)
+		)
+		SELECT x.settlement_id, x.reverses,
+			   CASE
+				WHEN o.settlement_id IS NULL THEN 'it names no settlement'
+				WHEN o.id_number OPERATOR(medaid.<>) x.id_number THEN 'it names a settlement of another person'
+				WHEN o.reverses IS NOT NULL THEN 'it names a reversal'
+				WHEN x.total <> -o.total OR x.fund_paid <> -o.fund_paid OR x.critical_paid <> -o.critical_paid
+					 OR x.assistance_paid <> -o.assistance_paid THEN 'its amounts do not negate the original''s'
+				WHEN x.settle_date < o.settle_date THEN 'it is dated before the original'
+			   END AS why
+		INTO bad
+		FROM new_rows x
+		LEFT JOIN o ON o.settlement_id = x.reverses
+		WHERE x.reverses IS NOT NULL
+		  AND (o.settlement_id IS NULL OR o.id_number OPERATOR(medaid.<>) x.id_number OR o.reverses IS NOT NULL
+			   OR x.total <> -o.total OR x.fund_paid <> -o.fund_paid OR x.critical_paid <> -o.critical_paid
+			   OR x.assistance_paid <> -o.assistance_paid OR x.settle_date < o.settle_date)
+		-- ORDER BY: the first broken one by id, and a plan costed for all the
+		-- reversals (a bare LIMIT 1 favours a nested loop that expects to
+		-- find one at once)
+		ORDER BY x.settlement_id
+		LIMIT 1;
+		IF FOUND THEN
+			RAISE EXCEPTION 'broken reversal %: %', quote_literal(bad.settlement_id), bad.why
+				USING ERRCODE = 'foreign_key_violation',
+					  DETAIL = format('It reverses %s. A reversal is a row of the same person whose amounts are the original''s, negated, dated on or after it.',
+									  quote_literal(bad.reverses));
+		END IF;
+		-- an original is reversed once
+		SELECT k.settlement_id AS reverses INTO bad
+		FROM medaid.settlement_key k
+		WHERE k.settlement_id = ANY (originals) AND k.reversed_by IS NOT NULL
+		LIMIT 1;
+		IF FOUND THEN
+			RAISE EXCEPTION 'settlement % is already reversed', quote_literal(bad.reverses)
+				USING ERRCODE = 'unique_violation';
+		END IF;
+		-- every original exists (checked above): fewer originals than
+		-- reversals means two of them name one
+		IF cardinality(originals) <> reversals THEN
+			RAISE EXCEPTION 'a settlement is reversed twice in one load'
+				USING ERRCODE = 'unique_violation';
+		END IF;
+		UPDATE medaid.settlement_key k SET reversed_by = x.settlement_id
+		FROM new_rows x
+		WHERE k.settlement_id = ANY (originals) AND x.reverses = k.settlement_id;
+	END IF;
+	-- the running burden state of each person and year loaded; the lock
+	-- before the stamp: a warning run that has seen this stamp waits for
+	-- this transaction (see run_monthly_warnings)
+	LOCK TABLE medaid.burden_year IN ROW EXCLUSIVE MODE;
+	s := nextval('medaid.burden_change_seq');
+	INSERT INTO medaid.burden_year AS b (id_number, year, state, last_day, changed_seq)
+	SELECT x.id_number, extract(year FROM x.settle_date)::integer,
+		   medaid.burden_state(x.settle_date, x.burden, x.settlement_id, x.region), max(x.settle_date), s
+	FROM new_rows x
+	GROUP BY 1, 2
+	ON CONFLICT (id_number, year) DO UPDATE
+		SET state = medaid.burden_state_merge(b.state, excluded.state),
+			last_day = greatest(b.last_day, excluded.last_day), changed_seq = excluded.changed_seq;
+	INSERT INTO medaid.audit_log (action, counts, detail)
+	SELECT 'settlement_insert', jsonb_build_object('rows', count(*), 'reversals', count(x.reverses)),
+		   jsonb_build_object('first_date', min(x.settle_date), 'last_date', max(x.settle_date))
+	FROM new_rows x;
+	RETURN NULL;
+END
+$function$
+;
 
 CREATE OR REPLACE FUNCTION medaid.ensure_settlement_partitions(from_month date, to_month date)
  RETURNS integer

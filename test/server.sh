@@ -32,3 +32,4 @@ suite "demo (README's first command's job)" scripts/demo-run
 suite "benchmark smoke run: cnid" env BENCH_ROWS=20000 bash bench/cnid.sh
 suite "benchmark smoke run: reconcile" env BENCH_ROWS=20000 BENCH_SWEEP=0 bash bench/reconcile.sh
 suite "benchmark smoke run: burden" env BENCH_PEOPLE=2000 BENCH_SETTLEMENTS=24000 BENCH_REPEAT=1 bash bench/burden.sh
+suite "benchmark smoke run: lookup" env BENCH_PEOPLE=2000 BENCH_LOOKUPS=200 BENCH_REPS=1 bash bench/lookup.sh

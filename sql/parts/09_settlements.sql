@@ -155,7 +155,7 @@ BEGIN
 		-- turn it into a hash join that reads every partition), and kept
 		-- (MATERIALIZED: a join planned with them inside would look them all
 		-- up again for every reversal); then hashed against the reversals.
-		-- Each choice was seen to go wrong otherwise (docs/plans.md).
+		-- Each choice was seen to go wrong otherwise (docs/bench/plans.md).
 		WITH o AS MATERIALIZED (
 			SELECT s.*
 			FROM medaid.settlement_key k
