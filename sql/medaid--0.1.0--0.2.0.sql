@@ -51,6 +51,12 @@ ALTER TABLE medaid.warning ALTER COLUMN province SET STATISTICS 0;
 ALTER TABLE medaid.warning_push ALTER COLUMN region SET STATISTICS 0;
 ALTER TABLE medaid.city_warning ALTER COLUMN city SET STATISTICS 0;
 ALTER TABLE medaid.enrollment ALTER COLUMN region SET STATISTICS 0;
+-- a target of 0 stops gathering, but keeps what was gathered: remove it
+DELETE FROM pg_catalog.pg_statistic s
+USING pg_catalog.pg_attribute a, pg_catalog.pg_class c
+WHERE s.starelid OPERATOR(pg_catalog.=) a.attrelid AND s.staattnum OPERATOR(pg_catalog.=) a.attnum
+  AND c.oid OPERATOR(pg_catalog.=) a.attrelid AND c.relnamespace OPERATOR(pg_catalog.=) 'medaid'::pg_catalog.regnamespace
+  AND a.attstattarget OPERATOR(pg_catalog.=) 0;
 
 -------------------------------------------------------------------------------
 -- New functions: the region lookups, the steps of reconcile, the warning

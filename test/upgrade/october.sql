@@ -51,3 +51,5 @@ SELECT substr(w.region, 1, 4), w.month, w.id_number,
 FROM medaid.warning w WHERE w.month = '2026-10-01' ORDER BY w.id_number OFFSET 1;
 
 \copy medaid.enrollment (id_number, year, region, enrolled_on, scheme) FROM 'demo/enrollments_2026.csv' WITH (FORMAT csv, HEADER)
+-- statistics, as autovacuum would have gathered them by now
+ANALYZE;
