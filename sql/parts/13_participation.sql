@@ -125,6 +125,49 @@ $$;
 COMMENT ON FUNCTION medaid.enrollment_fields_check(integer, text, date, text) IS
 'raises an error naming the field and value when an enrolment''s year, region, day of enrolment or scheme is missing or invalid (enrolled_on lies from 1 January of year - 1 to 31 December of year); nothing otherwise';
 
+-- The categories a person holds on a day, with what decides their subsidy
+-- in the insured place and year, for enrollment_subsidy.  One SELECT in
+-- SQL, with no SET and not STRICT, so the planner inlines it into
+-- enrollment_subsidy's query (no call per enrolment); hence every name
+-- and operator schema-qualified.
+CREATE FUNCTION medaid.enrollment_categories(id medaid.cnid, year integer, region text, on_date date)
+	RETURNS TABLE (slug text, has_rule boolean, rule_amount numeric, ord bigint)
+	LANGUAGE sql STABLE PARALLEL SAFE
+	AS $$
+	-- the order: the region's for the year (category_rank, inline: the
+	-- longest prefix with rows for the year, else the default order, which
+	-- also breaks ties); the rule: per category the longest prefix with a
+	-- row for the year
+	SELECT h.category::pg_catalog.text, rule.found IS NOT NULL, rule.amount,
+		   pg_catalog.row_number() OVER (ORDER BY
+			CASE WHEN ord.prefix IS NULL THEN medaid.category_ordinal(h.category)
+				 ELSE coalesce(o.rank, 1000 OPERATOR(pg_catalog.+) medaid.category_ordinal(h.category)) END,
+			medaid.category_ordinal(h.category))
+	FROM (SELECT DISTINCT p.category
+		  FROM medaid.category_period p
+		  WHERE p.id_number OPERATOR(medaid.=) enrollment_categories.id
+			AND p.valid_from OPERATOR(pg_catalog.<=) enrollment_categories.on_date
+			AND (p.valid_to IS NULL OR p.valid_to OPERATOR(pg_catalog.>) enrollment_categories.on_date)) h
+	LEFT JOIN (
+		SELECT f.region_prefix FROM medaid.category_favourability f
+		WHERE f.year OPERATOR(pg_catalog.=) enrollment_categories.year
+		  AND f.region_prefix OPERATOR(pg_catalog.=) ANY (ARRAY[enrollment_categories.region,
+				pg_catalog.left(enrollment_categories.region, 4), pg_catalog.left(enrollment_categories.region, 2)])
+		ORDER BY pg_catalog.length(f.region_prefix) DESC LIMIT 1) ord(prefix) ON true
+	LEFT JOIN medaid.category_favourability o
+	  ON o.region_prefix OPERATOR(pg_catalog.=) ord.prefix AND o.year OPERATOR(pg_catalog.=) enrollment_categories.year
+		 AND o.category OPERATOR(medaid.=) h.category
+	LEFT JOIN LATERAL (
+		SELECT true AS found, s.amount
+		FROM medaid.subsidy_rule s
+		WHERE s.year OPERATOR(pg_catalog.=) enrollment_categories.year AND s.category OPERATOR(medaid.=) h.category
+		  AND s.region_prefix OPERATOR(pg_catalog.=) ANY (ARRAY[enrollment_categories.region,
+				pg_catalog.left(enrollment_categories.region, 4), pg_catalog.left(enrollment_categories.region, 2)])
+		ORDER BY pg_catalog.length(s.region_prefix) DESC LIMIT 1) rule ON true
+$$;
+COMMENT ON FUNCTION medaid.enrollment_categories(medaid.cnid, integer, text, date) IS
+'the categories a person holds on a day as the register knows them now (as the caller may read it), for enrollment_subsidy: each with whether the insured place has a fixed-amount rule for it in the year (the longest prefix with a row) and the rule''s amount, and ord, its place in the region''s order for the year (1 the most favourable; the default order breaks ties); no rows when an argument is NULL';
+
 -- The subsidy an enrolment gets, as the register knows it now.
 CREATE FUNCTION medaid.enrollment_subsidy(id medaid.cnid, year integer, region text, on_date date,
 		scheme text DEFAULT 'resident')
@@ -137,7 +180,6 @@ DECLARE
 	r text := enrollment_subsidy.region;
 	contrib numeric;
 	configured boolean;
-	ord_prefix text;
 	c record;
 	amount numeric;
 	best_slug text;
@@ -157,34 +199,10 @@ BEGIN
 	configured := contrib IS NOT NULL
 		OR EXISTS (SELECT FROM medaid.resident_contribution x WHERE starts_with(x.region_prefix, left(r, 2)));
 
-	-- the region's order for the year (category_rank, inline: the longest
-	-- prefix with rows for the year, else the default order)
-	SELECT f.region_prefix INTO ord_prefix
-	FROM medaid.category_favourability f
-	WHERE f.year = y AND f.region_prefix IN (r, left(r, 4), left(r, 2))
-	ORDER BY length(f.region_prefix) DESC LIMIT 1;
-
-	-- every category held on the day, in the region's order (the default
-	-- order breaks ties), with its fixed-amount rule: per category the
-	-- longest prefix with a row for the year
+	-- every category held on the day, in the region's order, with its rule
 	FOR c IN
-		SELECT h.category::text AS slug,
-			   rule.found IS NOT NULL AS has_rule, rule.amount AS rule_amount
-		FROM (SELECT DISTINCT p.category
-			  FROM medaid.category_period p
-			  WHERE p.id_number OPERATOR(medaid.=) id
-				AND p.valid_from <= on_date AND (p.valid_to IS NULL OR p.valid_to > on_date)) h
-		LEFT JOIN medaid.category_favourability o
-		  ON o.region_prefix = ord_prefix AND o.year = y AND o.category OPERATOR(medaid.=) h.category
-		LEFT JOIN LATERAL (
-			SELECT true AS found, s.amount
-			FROM medaid.subsidy_rule s
-			WHERE s.year = y AND s.category OPERATOR(medaid.=) h.category
-			  AND s.region_prefix IN (r, left(r, 4), left(r, 2))
-			ORDER BY length(s.region_prefix) DESC LIMIT 1) rule ON true
-		ORDER BY CASE WHEN ord_prefix IS NULL THEN medaid.category_ordinal(h.category)
-					  ELSE coalesce(o.rank, 1000 + medaid.category_ordinal(h.category)) END,
-				 medaid.category_ordinal(h.category)
+		SELECT x.slug, x.has_rule, x.rule_amount
+		FROM medaid.enrollment_categories(id, y, r, on_date) x ORDER BY x.ord
 	LOOP
 		IF best_slug IS NULL THEN
 			-- the most favourable in the region's order: the category marked
@@ -222,18 +240,12 @@ BEGIN
 		END IF;
 	END LOOP;
 
-	-- amounts in yuan with two decimals (round only sets the scale: the
-	-- configured amounts have at most two)
-	IF best_slug IS NULL THEN
-		RETURN QUERY SELECT 'ordinary'::text, 0.00, CASE WHEN scheme = 'resident' THEN round(contrib, 2) END,
-			CASE WHEN scheme = 'employee' THEN 'employee' ELSE 'ordinary' END;
-	ELSIF scheme = 'employee' THEN
-		RETURN QUERY SELECT best_slug, 0.00, NULL::numeric, 'employee'::text;
-	ELSIF NOT configured THEN
-		RETURN QUERY SELECT best_slug, 0.00, NULL::numeric, 'unconfigured'::text;
-	ELSE
-		RETURN QUERY SELECT best_slug, round(best_amount, 2), round(contrib, 2), best_status;
-	END IF;
+	-- yuan with two decimals (round only sets the scale); no amount was
+	-- compared without a category, for employees or unconfigured (contrib NULL)
+	RETURN QUERY SELECT coalesce(best_slug, 'ordinary'), coalesce(round(best_amount, 2), 0.00),
+		CASE WHEN scheme = 'resident' THEN round(contrib, 2) END,
+		CASE WHEN scheme = 'employee' THEN 'employee' WHEN best_slug IS NULL THEN 'ordinary'
+			 WHEN NOT configured THEN 'unconfigured' ELSE best_status END;
 END
 $$;
 COMMENT ON FUNCTION medaid.enrollment_subsidy(medaid.cnid, integer, text, date, text) IS
