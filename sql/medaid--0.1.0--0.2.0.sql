@@ -60,7 +60,7 @@ WHERE s.starelid OPERATOR(pg_catalog.=) a.attrelid AND s.staattnum OPERATOR(pg_c
 
 -------------------------------------------------------------------------------
 -- New functions: the region lookups, the steps of reconcile, the warning
--- run and the settlement load
+-- run and the settlement load, enrollment_subsidy's categories
 -------------------------------------------------------------------------------
 
 CREATE FUNCTION medaid.region_ranges(who name)
@@ -885,10 +885,49 @@ END
 $function$
 ;
 
+CREATE FUNCTION medaid.enrollment_categories(id medaid.cnid, year integer, region text, on_date date)
+ RETURNS TABLE(slug text, has_rule boolean, rule_amount numeric, ord bigint)
+ LANGUAGE sql
+ STABLE PARALLEL SAFE
+AS $function$
+	-- the order: the region's for the year (category_rank, inline: the
+	-- longest prefix with rows for the year, else the default order, which
+	-- also breaks ties); the rule: per category the longest prefix with a
+	-- row for the year
+	SELECT h.category::pg_catalog.text, rule.found IS NOT NULL, rule.amount,
+		   pg_catalog.row_number() OVER (ORDER BY
+			CASE WHEN ord.prefix IS NULL THEN medaid.category_ordinal(h.category)
+				 ELSE coalesce(o.rank, 1000 OPERATOR(pg_catalog.+) medaid.category_ordinal(h.category)) END,
+			medaid.category_ordinal(h.category))
+	FROM (SELECT DISTINCT p.category
+		  FROM medaid.category_period p
+		  WHERE p.id_number OPERATOR(medaid.=) enrollment_categories.id
+			AND p.valid_from OPERATOR(pg_catalog.<=) enrollment_categories.on_date
+			AND (p.valid_to IS NULL OR p.valid_to OPERATOR(pg_catalog.>) enrollment_categories.on_date)) h
+	LEFT JOIN (
+		SELECT f.region_prefix FROM medaid.category_favourability f
+		WHERE f.year OPERATOR(pg_catalog.=) enrollment_categories.year
+		  AND f.region_prefix OPERATOR(pg_catalog.=) ANY (ARRAY[enrollment_categories.region,
+				pg_catalog.left(enrollment_categories.region, 4), pg_catalog.left(enrollment_categories.region, 2)])
+		ORDER BY pg_catalog.length(f.region_prefix) DESC LIMIT 1) ord(prefix) ON true
+	LEFT JOIN medaid.category_favourability o
+	  ON o.region_prefix OPERATOR(pg_catalog.=) ord.prefix AND o.year OPERATOR(pg_catalog.=) enrollment_categories.year
+		 AND o.category OPERATOR(medaid.=) h.category
+	LEFT JOIN LATERAL (
+		SELECT true AS found, s.amount
+		FROM medaid.subsidy_rule s
+		WHERE s.year OPERATOR(pg_catalog.=) enrollment_categories.year AND s.category OPERATOR(medaid.=) h.category
+		  AND s.region_prefix OPERATOR(pg_catalog.=) ANY (ARRAY[enrollment_categories.region,
+				pg_catalog.left(enrollment_categories.region, 4), pg_catalog.left(enrollment_categories.region, 2)])
+		ORDER BY pg_catalog.length(s.region_prefix) DESC LIMIT 1) rule ON true
+$function$
+;
+
 -------------------------------------------------------------------------------
 -- Changed functions: reconcile, run_monthly_warnings and load_settlements
 -- call their steps; ensure_settlement_partitions keeps no statistics of a
--- new partition's regions; settlement_accept cites docs/bench/plans.md
+-- new partition's regions; settlement_accept cites docs/bench/plans.md;
+-- enrollment_subsidy reads enrollment_categories (inlined)
 -------------------------------------------------------------------------------
 
 CREATE OR REPLACE FUNCTION medaid.settlement_accept()
@@ -1014,6 +1053,88 @@ BEGIN
 		   jsonb_build_object('first_date', min(x.settle_date), 'last_date', max(x.settle_date))
 	FROM new_rows x;
 	RETURN NULL;
+END
+$function$
+;
+
+CREATE OR REPLACE FUNCTION medaid.enrollment_subsidy(id medaid.cnid, year integer, region text, on_date date, scheme text DEFAULT 'resident'::text)
+ RETURNS TABLE(subsidy_category text, subsidy_amount numeric, contribution numeric, subsidy_status text)
+ LANGUAGE plpgsql
+ STABLE PARALLEL SAFE STRICT
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+#variable_conflict use_variable
+DECLARE
+	y integer := enrollment_subsidy.year;
+	r text := enrollment_subsidy.region;
+	contrib numeric;
+	configured boolean;
+	c record;
+	amount numeric;
+	best_slug text;
+	best_amount numeric;
+	best_status text;
+BEGIN
+	PERFORM medaid.enrollment_fields_check(y, r, on_date, scheme);
+
+	-- the contribution in force: the longest prefix with a row for the year
+	SELECT x.amount INTO contrib
+	FROM medaid.resident_contribution x
+	WHERE x.year = y AND x.region_prefix IN (r, left(r, 4), left(r, 2))
+	ORDER BY length(x.region_prefix) DESC LIMIT 1;
+	-- a province with no contribution of any year (another province, or
+	-- nothing configured yet) grants nothing here; one configured for some
+	-- years but not this one is an error below
+	configured := contrib IS NOT NULL
+		OR EXISTS (SELECT FROM medaid.resident_contribution x WHERE starts_with(x.region_prefix, left(r, 2)));
+
+	-- every category held on the day, in the region's order, with its rule
+	FOR c IN
+		SELECT x.slug, x.has_rule, x.rule_amount
+		FROM medaid.enrollment_categories(id, y, r, on_date) x ORDER BY x.ord
+	LOOP
+		IF best_slug IS NULL THEN
+			-- the most favourable in the region's order: the category marked
+			-- where no amount is compared (employee scheme, unconfigured)
+			best_slug := c.slug;
+		END IF;
+		IF scheme = 'employee' OR NOT configured THEN
+			CONTINUE;
+		END IF;
+		IF c.slug NOT IN ('tekun', 'zhongbing') AND NOT c.has_rule THEN
+			RAISE EXCEPTION 'no subsidy rule for % in region % for %', c.slug, r, y
+				USING ERRCODE = 'no_data_found',
+					  DETAIL = format('ID %s holds %s on %s; dibao, fanpin, dibao_edge and jiance receive a fixed amount set per region and year (20号 §一).',
+									  medaid.cnid_mask(id), c.slug, on_date),
+					  HINT = format('INSERT INTO medaid.subsidy_rule (region_prefix, year, category, amount) VALUES (%L, %s, %L, ...);',
+									left(r, 2), y, c.slug);
+		END IF;
+		IF contrib IS NULL AND (c.slug = 'tekun' OR c.has_rule) THEN
+			RAISE EXCEPTION 'no resident contribution for region % in %', r, y
+				USING ERRCODE = 'no_data_found',
+					  DETAIL = format('ID %s holds %s on %s: its subsidy is the personal contribution in force for the insured place and year, or a fixed amount capped by it (20号 §一).',
+									  medaid.cnid_mask(id), c.slug, on_date),
+					  HINT = format('INSERT INTO medaid.resident_contribution (region_prefix, year, amount) VALUES (%L, %s, ...);',
+									left(r, 2), y);
+		END IF;
+		amount := CASE WHEN c.slug = 'tekun' THEN contrib
+					   WHEN NOT c.has_rule THEN 0
+					   ELSE least(coalesce(c.rule_amount, contrib), contrib) END;
+		-- 待遇从优、就高不就低 (33号 §二): the highest amount wins; in a tie
+		-- the earlier in the order
+		IF best_amount IS NULL OR amount > best_amount THEN
+			best_slug := c.slug;
+			best_amount := amount;
+			best_status := CASE WHEN c.has_rule OR c.slug = 'tekun' THEN 'granted' ELSE 'no_rule' END;
+		END IF;
+	END LOOP;
+
+	-- yuan with two decimals (round only sets the scale); no amount was
+	-- compared without a category, for employees or unconfigured (contrib NULL)
+	RETURN QUERY SELECT coalesce(best_slug, 'ordinary'), coalesce(round(best_amount, 2), 0.00),
+		CASE WHEN scheme = 'resident' THEN round(contrib, 2) END,
+		CASE WHEN scheme = 'employee' THEN 'employee' WHEN best_slug IS NULL THEN 'ordinary'
+			 WHEN NOT configured THEN 'unconfigured' ELSE best_status END;
 END
 $function$
 ;
@@ -1274,3 +1395,4 @@ COMMENT ON FUNCTION medaid.warnings_of(medaid.cnid) IS 'the warnings of a person
 COMMENT ON VIEW medaid.participation_ledger IS 'the participation ledger (参保台账, 20号 §一): one row per recipient and year (a category held on at least one day of the year, docs/rules.md §7), with the most favourable category held that year, the region of the latest applied roster row and the enrolment, wherever it was made';
 COMMENT ON COLUMN medaid.participation_ledger.enrolled IS 'whether enrollment has a row for the person and year, in any region or scheme, with or without subsidy (docs/rules.md §7)';
 COMMENT ON COLUMN medaid.participation_ledger.region IS 'the region of the recipient''s latest applied roster row (docs/rules.md §7)';
+COMMENT ON FUNCTION medaid.enrollment_categories(medaid.cnid,integer,pg_catalog.text,pg_catalog.date) IS 'the categories a person holds on a day as the register knows them now (as the caller may read it), for enrollment_subsidy: each with whether the insured place has a fixed-amount rule for it in the year (the longest prefix with a row) and the rule''s amount, and ord, its place in the region''s order for the year (1 the most favourable; the default order breaks ties); no rows when an argument is NULL';
