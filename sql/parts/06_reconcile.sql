@@ -173,19 +173,12 @@ CREATE FUNCTION medaid.reconcile_apply_delta(batch_id bigint)
 #variable_conflict use_column
 DECLARE
 	b medaid.batch%ROWTYPE;
-	held record;
 	r record;
 	ev record;
 BEGIN
 	SELECT * INTO STRICT b FROM medaid.batch x WHERE x.batch_id = reconcile_apply_delta.batch_id;
 	-- a held snapshot of the department waits for its decision first
-	SELECT h.batch_id, h.period INTO held FROM medaid.snapshot_hold h WHERE h.dept = b.dept AND h.state = 'held';
-	IF FOUND THEN
-		RAISE EXCEPTION 'batch % of % cannot be reconciled while snapshot batch % is held', b.batch_id, b.dept, held.batch_id
-			USING ERRCODE = 'object_not_in_prerequisite_state',
-				  DETAIL = format('Snapshot batch %s (%s) holds the exits it implies until an administrator confirms or discards them; the department''s batches apply in order.', held.batch_id, to_char(held.period, 'YYYY-MM')),
-				  HINT = format('Nothing was applied. After medaid.confirm_snapshot(%s) or medaid.discard_snapshot_exits(%s) (see medaid.held_snapshot), reconcile this batch again.', held.batch_id, held.batch_id);
-	END IF;
+	PERFORM medaid.snapshot_hold_wait(b.dept, b.batch_id);
 	CREATE INDEX ON medaid_judged (id);
 	ANALYZE medaid_judged;
 
@@ -298,7 +291,6 @@ CREATE FUNCTION medaid.reconcile_apply_snapshot(batch_id bigint, OUT exits bigin
 #variable_conflict use_column
 DECLARE
 	b medaid.batch%ROWTYPE;
-	held record;
 	m_end date;
 	m_next date;
 	acceptable boolean;
@@ -308,13 +300,7 @@ BEGIN
 	m_next := (b.period + interval '1 month')::date;
 	m_end := m_next - 1;
 	-- a held snapshot of the department waits for its decision first
-	SELECT h.batch_id, h.period INTO held FROM medaid.snapshot_hold h WHERE h.dept = b.dept AND h.state = 'held';
-	IF FOUND THEN
-		RAISE EXCEPTION 'batch % of % cannot be reconciled while snapshot batch % is held', b.batch_id, b.dept, held.batch_id
-			USING ERRCODE = 'object_not_in_prerequisite_state',
-				  DETAIL = format('Snapshot batch %s (%s) holds the exits it implies until an administrator confirms or discards them; the department''s batches apply in order.', held.batch_id, to_char(held.period, 'YYYY-MM')),
-				  HINT = format('Nothing was applied. After medaid.confirm_snapshot(%s) or medaid.discard_snapshot_exits(%s) (see medaid.held_snapshot), reconcile this batch again.', held.batch_id, held.batch_id);
-	END IF;
+	PERFORM medaid.snapshot_hold_wait(b.dept, b.batch_id);
 	acceptable := EXISTS (SELECT FROM medaid_judged WHERE outcome IS DISTINCT FROM 'anomaly');
 	ANALYZE medaid_judged;
 
@@ -631,6 +617,25 @@ COMMENT ON COLUMN medaid.held_snapshot.batch_exits IS 'the exits held in all cou
 COMMENT ON COLUMN medaid.held_snapshot.decided_at IS 'when it was confirmed or discarded';
 COMMENT ON COLUMN medaid.held_snapshot.decided_by IS 'who decided';
 COMMENT ON COLUMN medaid.held_snapshot.exits_applied IS 'the categories the confirmation ended';
+
+-- A department's batches wait while one of its snapshots is held.
+CREATE FUNCTION medaid.snapshot_hold_wait(dept text, batch_id bigint) RETURNS void
+	LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
+	AS $$
+DECLARE
+	held record;
+BEGIN
+	SELECT h.batch_id, h.period INTO held FROM medaid.snapshot_hold h WHERE h.dept = snapshot_hold_wait.dept AND h.state = 'held';
+	IF FOUND THEN
+		RAISE EXCEPTION 'batch % of % cannot be reconciled while snapshot batch % is held', snapshot_hold_wait.batch_id, dept, held.batch_id
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+				  DETAIL = format('Snapshot batch %s (%s) holds the exits it implies until an administrator confirms or discards them; the department''s batches apply in order.', held.batch_id, to_char(held.period, 'YYYY-MM')),
+				  HINT = format('Nothing was applied. After medaid.confirm_snapshot(%s) or medaid.discard_snapshot_exits(%s) (see medaid.held_snapshot), reconcile this batch again.', held.batch_id, held.batch_id);
+	END IF;
+END
+$$;
+COMMENT ON FUNCTION medaid.snapshot_hold_wait(text, bigint) IS
+'for reconcile_apply_delta and reconcile_apply_snapshot alone (as reconcile''s owner; SECURITY INVOKER): refuses (55000) to reconcile a batch of a department (the text) while one of its snapshots is held';
 
 -- The hold of a batch, locked, for confirm_snapshot and discard_snapshot_exits
 -- (as their owner; SECURITY INVOKER): a batch that does not exist or has no
