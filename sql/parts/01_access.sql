@@ -123,7 +123,7 @@ CREATE TABLE medaid.audit_log (
 	action text NOT NULL CHECK (action IN ('open_batch', 'reconcile', 'anomaly_return', 'warning_run', 'warning_push',
 										   'review_signoff', 'settlement_load', 'settlement_insert', 'partition_create',
 										   'burden_rebuild', 'settlement_summary', 'access_change', 'config_change',
-										   'audit_purge')),
+										   'audit_purge', 'snapshot_hold', 'snapshot_confirm', 'snapshot_discard')),
 	batch_id bigint,
 	load_id bigint,
 	run_id bigint,
@@ -137,15 +137,15 @@ CREATE INDEX audit_log_action_at ON medaid.audit_log (action, at);
 SELECT pg_catalog.pg_extension_config_dump('medaid.audit_log', '');
 SELECT pg_catalog.pg_extension_config_dump('medaid.audit_log_id_seq', '');
 COMMENT ON TABLE medaid.audit_log IS
-'who did what, when, to what, with what counts: every reconciliation, anomaly return, warning run, push, review sign-off, settlement load, settlement summary, access and configuration change (committed work only; never a full ID); only medaid_admin may read it or delete old rows, nobody may change a row';
+'who did what, when, to what, with what counts: every reconciliation, anomaly return, snapshot hold and its decision, warning run, push, review sign-off, settlement load, settlement summary, access and configuration change (committed work only; never a full ID); only medaid_admin may read it or delete old rows, nobody may change a row';
 COMMENT ON COLUMN medaid.audit_log.audit_id IS 'the entry';
 COMMENT ON COLUMN medaid.audit_log.at IS 'when (clock time)';
 COMMENT ON COLUMN medaid.audit_log.login IS 'the session''s login role';
 COMMENT ON COLUMN medaid.audit_log.acting_role IS 'the role it acted as (SET ROLE), else the login';
 COMMENT ON COLUMN medaid.audit_log.client_addr IS 'the client''s address; NULL over a Unix socket';
 COMMENT ON COLUMN medaid.audit_log.application_name IS 'the client''s application_name';
-COMMENT ON COLUMN medaid.audit_log.action IS 'what was done: open_batch, reconcile, anomaly_return, warning_run, warning_push, review_signoff, settlement_load, settlement_insert, partition_create, burden_rebuild, settlement_summary, access_change, config_change, audit_purge';
-COMMENT ON COLUMN medaid.audit_log.batch_id IS 'the roster batch, for open_batch, reconcile, anomaly_return';
+COMMENT ON COLUMN medaid.audit_log.action IS 'what was done: open_batch, reconcile, anomaly_return, warning_run, warning_push, review_signoff, settlement_load, settlement_insert, partition_create, burden_rebuild, settlement_summary, access_change, config_change, audit_purge, snapshot_hold, snapshot_confirm, snapshot_discard';
+COMMENT ON COLUMN medaid.audit_log.batch_id IS 'the roster batch, for open_batch, reconcile, anomaly_return and the snapshot holds';
 COMMENT ON COLUMN medaid.audit_log.load_id IS 'the settlement load, for settlement_load';
 COMMENT ON COLUMN medaid.audit_log.run_id IS 'the warning run, for warning_run';
 COMMENT ON COLUMN medaid.audit_log.month IS 'the month concerned';

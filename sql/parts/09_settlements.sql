@@ -330,15 +330,18 @@ COMMENT ON FUNCTION medaid.ensure_settlement_partitions(date, date) IS
 'make the monthly partitions of settlement from one month to another (any days of them), moving rows waiting in settlement_default; returns how many it made';
 
 -- Re-assessment after late roster rows (待遇享受时间与民政、乡村振兴部门一致)
+-- (the exits of a held snapshot arrive when they are confirmed)
 CREATE VIEW medaid.settlement_reassessment AS
 	SELECT c.batch_id, c.row_no, c.id_number, c.category, c.change, c.effective_date,
-		   b.reconciled_at, s.settlement_id, s.settle_date, s.total, s.burden, s.assistance_paid
+		   coalesce(h.decided_at, b.reconciled_at) AS reconciled_at,
+		   s.settlement_id, s.settle_date, s.total, s.burden, s.assistance_paid
 	FROM medaid.roster_change c
 	JOIN medaid.batch b ON b.batch_id = c.batch_id
+	LEFT JOIN medaid.snapshot_hold h ON h.batch_id = c.batch_id AND c.row_no IS NULL AND h.state = 'confirmed'
 	JOIN medaid.settlement s ON s.id_number OPERATOR(medaid.=) c.id_number
 	 AND s.settle_date >= c.effective_date
 	JOIN medaid.settlement_key k ON k.settlement_id = s.settlement_id
-	 AND k.loaded_at < b.reconciled_at;
+	 AND k.loaded_at < coalesce(h.decided_at, b.reconciled_at);
 COMMENT ON VIEW medaid.settlement_reassessment IS
 'settlements a late roster change reaches back over: dated on or after the change''s effective date and loaded before its batch was reconciled, so settled under the old category; to be re-assessed';
 COMMENT ON COLUMN medaid.settlement_reassessment.batch_id IS 'the batch that made the change';
@@ -347,7 +350,7 @@ COMMENT ON COLUMN medaid.settlement_reassessment.id_number IS 'the person';
 COMMENT ON COLUMN medaid.settlement_reassessment.category IS 'the category started or ended';
 COMMENT ON COLUMN medaid.settlement_reassessment.change IS 'add, exit or change';
 COMMENT ON COLUMN medaid.settlement_reassessment.effective_date IS 'the department''s date the change applies from';
-COMMENT ON COLUMN medaid.settlement_reassessment.reconciled_at IS 'when the change arrived';
+COMMENT ON COLUMN medaid.settlement_reassessment.reconciled_at IS 'when the change arrived: its batch''s reconciliation, or for the exits of a held snapshot their confirmation';
 COMMENT ON COLUMN medaid.settlement_reassessment.settlement_id IS 'a settlement inside the window';
 COMMENT ON COLUMN medaid.settlement_reassessment.settle_date IS 'its date';
 COMMENT ON COLUMN medaid.settlement_reassessment.total IS 'its total cost';

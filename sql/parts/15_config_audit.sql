@@ -18,3 +18,5 @@ CREATE TRIGGER audit_config_change AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE 
 CREATE TRIGGER audit_config_change AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON medaid.subsidy_rule
 	FOR EACH STATEMENT EXECUTE FUNCTION medaid.audit_config_change();
 
+CREATE TRIGGER audit_config_change AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON medaid.snapshot_hold_limit
+	FOR EACH STATEMENT EXECUTE FUNCTION medaid.audit_config_change();

@@ -252,3 +252,27 @@ GRANT EXECUTE ON FUNCTION medaid.person_lookup(medaid.cnid), medaid.category_per
 	medaid.settlements_of(medaid.cnid, date, date), medaid.warnings_of(medaid.cnid), medaid.enrollments_of(medaid.cnid)
 	TO medaid_county;
 GRANT EXECUTE ON FUNCTION medaid.roster_changes_of(medaid.cnid) TO medaid_county, medaid_civil_affairs, medaid_rural;
+
+-- held snapshots (docs/rules.md §7): the limits are configuration, read by
+-- everyone of medaid and kept by the administrator; the holds are the
+-- administrator's to decide; ETL reads why its batches wait.  The held
+-- exits hold ID numbers: forced row-level security, as the tables above.
+ALTER TABLE medaid.snapshot_held_exit ENABLE ROW LEVEL SECURITY;
+ALTER TABLE medaid.snapshot_held_exit FORCE ROW LEVEL SECURITY;
+CREATE POLICY owner_all ON medaid.snapshot_held_exit TO medaid_owner USING (true) WITH CHECK (true);
+CREATE POLICY admin_read ON medaid.snapshot_held_exit FOR SELECT TO medaid_admin USING (true);
+-- snapshot_hold_lock and snapshot_hold_wait: internal, as the steps above
+ALTER FUNCTION medaid.snapshot_hold_lock(bigint, text) OWNER TO medaid_owner;
+ALTER FUNCTION medaid.snapshot_hold_wait(text, bigint) OWNER TO medaid_owner;
+REVOKE EXECUTE ON FUNCTION medaid.snapshot_hold_lock(bigint, text), medaid.snapshot_hold_wait(text, bigint),
+	medaid.confirm_snapshot(bigint), medaid.discard_snapshot_exits(bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION medaid.confirm_snapshot(bigint), medaid.discard_snapshot_exits(bigint) TO medaid_admin;
+GRANT SELECT ON medaid.snapshot_hold_limit
+	TO medaid_admin, medaid_etl, medaid_analyst, medaid_civil_affairs, medaid_rural, medaid_county;
+GRANT INSERT, UPDATE, DELETE ON medaid.snapshot_hold_limit TO medaid_admin;
+GRANT SELECT ON medaid.snapshot_hold, medaid.snapshot_hold_county, medaid.snapshot_held_exit, medaid.held_snapshot
+	TO medaid_admin;
+GRANT SELECT ON medaid.snapshot_hold, medaid.held_snapshot TO medaid_etl;
+-- settlement_reassessment, which county staff read as themselves, dates a
+-- confirmed hold's exits by the confirmation
+GRANT SELECT ON medaid.snapshot_hold TO medaid_county;

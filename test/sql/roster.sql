@@ -108,12 +108,14 @@ FROM category_period WHERE dept = 'civil_affairs' ORDER BY id_number, valid_from
 SELECT row_no, reason, closed_by_batch_id = :b3 AS closed_by_snapshot, closed_by_row_no
 FROM anomaly_return WHERE batch_id = :b1 AND id_number = '130503196704010016' ORDER BY row_no;
 
--- an empty or wholly rejected snapshot would end everything: refused
+-- a wholly rejected snapshot would end everything: its exits are held,
+-- not applied (test/sql/held_snapshot.sql); discarded here, so that the
+-- department's next batches apply
 SELECT open_batch('civil_affairs', '2026-03-01', 'snapshot') AS b4 \gset
-SELECT * FROM reconcile(:b4);
 INSERT INTO roster_staging VALUES (:b4, 1, '李四', 'bad', 'dibao', NULL, NULL, '370103');
 SELECT * FROM reconcile(:b4);
 SELECT count(*) FILTER (WHERE valid_to IS NULL) AS still_open_periods FROM category_period WHERE dept = 'civil_affairs';
+SELECT * FROM discard_snapshot_exits(:b4);
 SELECT * FROM reconcile(12345);
 
 -- monthly review: changes per county and month, sign-off, overdue
