@@ -64,6 +64,7 @@ SET client_min_messages = notice;
 \endif
 \! bash "$BENCH_MEM_SH" start "$BENCH_PID" "$BENCH_OUT/reconcile_mem_$BENCH_STEP.reconcile" </dev/null
 SELECT clock_timestamp() AS t0 \gset
+SELECT medaid.close_batch(:batch, (SELECT count(*) FROM medaid.roster_staging WHERE batch_id = :batch)) \g /dev/null
 SELECT * FROM medaid.reconcile(:batch) \gset r_
 SELECT extract(epoch FROM clock_timestamp() - :'t0'::timestamptz) AS reconcile_s \gset
 \! bash "$BENCH_MEM_SH" stop "$BENCH_PID" "$BENCH_OUT/reconcile_mem_$BENCH_STEP.reconcile" </dev/null

@@ -120,7 +120,7 @@ CREATE TABLE medaid.audit_log (
 	acting_role name NOT NULL DEFAULT medaid.caller(),
 	client_addr inet DEFAULT pg_catalog.inet_client_addr(),
 	application_name text DEFAULT pg_catalog.current_setting('application_name'),
-	action text NOT NULL CHECK (action IN ('open_batch', 'reconcile', 'anomaly_return', 'warning_run', 'warning_push',
+	action text NOT NULL CHECK (action IN ('open_batch', 'close_batch', 'reconcile', 'anomaly_return', 'warning_run', 'warning_push',
 										   'review_signoff', 'settlement_load', 'settlement_insert', 'partition_create',
 										   'burden_rebuild', 'settlement_summary', 'access_change', 'config_change',
 										   'audit_purge')),
@@ -144,8 +144,8 @@ COMMENT ON COLUMN medaid.audit_log.login IS 'the session''s login role';
 COMMENT ON COLUMN medaid.audit_log.acting_role IS 'the role it acted as (SET ROLE), else the login';
 COMMENT ON COLUMN medaid.audit_log.client_addr IS 'the client''s address; NULL over a Unix socket';
 COMMENT ON COLUMN medaid.audit_log.application_name IS 'the client''s application_name';
-COMMENT ON COLUMN medaid.audit_log.action IS 'what was done: open_batch, reconcile, anomaly_return, warning_run, warning_push, review_signoff, settlement_load, settlement_insert, partition_create, burden_rebuild, settlement_summary, access_change, config_change, audit_purge';
-COMMENT ON COLUMN medaid.audit_log.batch_id IS 'the roster batch, for open_batch, reconcile, anomaly_return';
+COMMENT ON COLUMN medaid.audit_log.action IS 'what was done: open_batch, close_batch, reconcile, anomaly_return, warning_run, warning_push, review_signoff, settlement_load, settlement_insert, partition_create, burden_rebuild, settlement_summary, access_change, config_change, audit_purge';
+COMMENT ON COLUMN medaid.audit_log.batch_id IS 'the roster batch, for open_batch, close_batch, reconcile, anomaly_return';
 COMMENT ON COLUMN medaid.audit_log.load_id IS 'the settlement load, for settlement_load';
 COMMENT ON COLUMN medaid.audit_log.run_id IS 'the warning run, for warning_run';
 COMMENT ON COLUMN medaid.audit_log.month IS 'the month concerned';
