@@ -71,13 +71,17 @@ BEGIN
 	rows_staged := medaid.reconcile_judge(b.batch_id);
 	-- exactly the rows close_batch counted, or nothing: a snapshot older
 	-- than the close misses rows (and a superuser may have changed some)
-	IF rows_staged <> b.rows_loaded THEN
+	IF rows_staged <> b.rows_loaded AND current_setting('transaction_isolation') <> 'read committed' THEN
 		RAISE EXCEPTION 'batch % was closed with % rows, but reconcile sees %', b.batch_id, b.rows_loaded, rows_staged
-			USING ERRCODE = CASE WHEN current_setting('transaction_isolation') = 'read committed'
-								 THEN 'object_not_in_prerequisite_state' ELSE 'serialization_failure' END,
+			USING ERRCODE = 'serialization_failure',
 				  DETAIL = format('This %s transaction sees %s rows of the batch, close_batch counted %s; judging part of a batch would end the categories of people it does not see. Nothing was changed.',
 								  current_setting('transaction_isolation'), rows_staged, b.rows_loaded),
 				  HINT = 'Run reconcile in its own READ COMMITTED transaction.';
+	ELSIF rows_staged <> b.rows_loaded THEN
+		RAISE EXCEPTION 'batch % was closed with % rows, but reconcile sees %', b.batch_id, b.rows_loaded, rows_staged
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+				  DETAIL = 'Rows of the batch were added or removed after close_batch counted them (only a superuser can); judging other rows than the counted ones could end the categories of people the file names. Nothing was changed.',
+				  HINT = 'Open a new batch with medaid.open_batch for the department''s file.';
 	END IF;
 	IF b.mode = 'delta' THEN
 		PERFORM medaid.reconcile_apply_delta(b.batch_id);

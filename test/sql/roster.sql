@@ -208,6 +208,14 @@ SELECT * FROM reconcile(:b7);
 RESET ROLE;
 DROP OWNED BY medaid_regress_loader;
 DROP ROLE medaid_regress_loader;
+-- rows a superuser (pg_restore) adds to a closed batch are not the rows
+-- close_batch counted: reconcile refuses and changes nothing
+SELECT open_batch('rural', '2025-02-01', 'delta') AS b8 \gset
+INSERT INTO roster_staging VALUES (:b8, 1, '李四', '370102198506011080', 'fanpin', 'exit', '2025-02-05', '370102');
+SELECT close_batch(:b8, 1);
+INSERT INTO roster_staging VALUES (:b8, 2, '李四', '370102198506011080', 'fanpin', 'add', '2025-02-06', '370102');
+SELECT * FROM reconcile(:b8);
+SELECT reconciled_at IS NULL AS not_reconciled FROM batch WHERE batch_id = :b8;
 -- row 3 comes after the add: 李四's name is held, 王五 does not match
 SELECT row_no, outcome, reason FROM roster_outcome WHERE batch_id = :b7 ORDER BY row_no;
 SELECT name FROM person WHERE id_number = '370102198506011080';
