@@ -68,11 +68,13 @@ CREATE TEMP TABLE f (row_no int, name text, id_number text, category text, event
 \copy f FROM 'demo/roster_civil_2026-10.csv' WITH (FORMAT csv, HEADER)
 SELECT medaid.open_batch('civil_affairs', '2026-10-01', 'delta') AS b \gset
 INSERT INTO medaid.roster_staging SELECT :b, * FROM f;
+SELECT medaid.close_batch(:b, (SELECT count(*) FROM f)) \gset
 SELECT applied > 0 AS applied_some FROM medaid.reconcile(:b) \gset
 TRUNCATE f;
 \copy f FROM 'demo/roster_rural_2026-10.csv' WITH (FORMAT csv, HEADER)
 SELECT medaid.open_batch('rural', '2026-10-01', 'delta') AS b \gset
 INSERT INTO medaid.roster_staging SELECT :b, * FROM f;
+SELECT medaid.close_batch(:b, (SELECT count(*) FROM f)) \gset
 SELECT applied > 0 AS applied_some FROM medaid.reconcile(:b) \gset
 SELECT medaid.ensure_settlement_partitions('2026-01-01', '2026-12-01');
 \copy medaid.settlement FROM 'demo/settlements_2026.csv' WITH (FORMAT csv, HEADER)
