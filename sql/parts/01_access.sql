@@ -8,6 +8,7 @@
 --   04_categories        the category type, best_category, favourability
 --   05_register          batches, roster_staging, person, category_period,
 --                        outcomes, changes, anomaly returns, open_batch,
+--                        close_batch,
 --                        category_on, category_timeline
 --   06_reconcile         reconcile and its steps
 --   07_review            the counties' monthly review
