@@ -11,9 +11,6 @@ CREATE TABLE medaid.batch (
 	mode text NOT NULL CHECK (mode IN ('delta', 'snapshot')),
 	opened_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
 	opened_by name NOT NULL DEFAULT SESSION_USER,
-	loading_ended_at timestamptz,
-	loading_ended_by name,
-	rows_loaded bigint,
 	reconciled_at timestamptz,
 	reconciled_by name,
 	rows_staged bigint,
@@ -21,6 +18,9 @@ CREATE TABLE medaid.batch (
 	duplicates bigint,
 	anomalies bigint,
 	exits bigint,
+	loading_ended_at timestamptz,
+	loading_ended_by name,
+	rows_loaded bigint,
 	-- a batch is closed for loading all at once, and only a closed batch is reconciled
 	CONSTRAINT batch_loading_ended CHECK ((loading_ended_at IS NULL) = (rows_loaded IS NULL)
 										  AND (loading_ended_at IS NULL) = (loading_ended_by IS NULL)),

@@ -116,7 +116,7 @@ refused medaid_t_zhao "SELECT count(*) FROM medaid.settlement" 42501 "the analys
 
 # the administrator sees the audit of all of it
 expect medaid_t_li "SELECT string_agg(DISTINCT action, ',' ORDER BY action) FROM medaid.audit_log WHERE login = 'medaid_t_etl'" \
-	"anomaly_return,open_batch,partition_create,reconcile,settlement_insert,warning_push,warning_run" \
+	"anomaly_return,close_batch,open_batch,partition_create,reconcile,settlement_insert,warning_push,warning_run" \
 	"the audit log holds every step of the ETL login"
 expect medaid_t_li "SELECT count(*) FROM medaid.audit_log WHERE action = 'review_signoff' AND login = 'medaid_t_wang'" 1 \
 	"and the county sign-off"
