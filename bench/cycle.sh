@@ -278,6 +278,7 @@ SQL
 		q -c "INSERT INTO medaid.roster_staging (batch_id, row_no, name, id_number, category, event, event_date, region)
 			  SELECT $b0, row_no, name, id_number, category, event, event_date, region
 			  FROM medaid_gen.roster WHERE dept = '$dept' AND month = 0"
+		q -c "SELECT medaid.close_batch($b0, (SELECT count(*) FROM medaid_gen.roster WHERE dept = '$dept' AND month = 0))" >/dev/null
 		q -c CHECKPOINT
 		step "$s" 0 "snapshot ${dept%%_*}" \
 			"SELECT applied, duplicates, anomalies, exits, rows_staged FROM medaid.reconcile($b0);"
@@ -297,6 +298,8 @@ SELECT medaid.open_batch('rural', '$m', 'delta') AS br \gset
 INSERT INTO medaid.roster_staging (batch_id, row_no, name, id_number, category, event, event_date, region)
 SELECT CASE dept WHEN 'rural' THEN :br ELSE :bc END, row_no, name, id_number, category, event, event_date, region
 FROM medaid_gen.roster WHERE month = $k;
+SELECT medaid.close_batch(:bc, (SELECT count(*) FROM medaid_gen.roster WHERE month = $k AND dept <> 'rural')) \g /dev/null
+SELECT medaid.close_batch(:br, (SELECT count(*) FROM medaid_gen.roster WHERE month = $k AND dept = 'rural')) \g /dev/null
 SELECT :bc, :br, count(*) || ' (' || count(reverses) || ' reversals)' FROM medaid_gen.month_settlement;
 CHECKPOINT;
 SQL

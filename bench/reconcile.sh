@@ -270,7 +270,7 @@ stmt_total() { # rows label
 	echo "code:    $code"
 	echo "load:    1/5/15-min load average $(res "$n" load_before) before the measured step, $(res "$n" load_after) after (2 CPUs: other work on the machine shows here)"
 	echo "method:  one psql session: CHECKPOINT, \\copy medaid.roster_staging FROM the CSV file (client-side, as in"
-	echo "         docs/reference.md), CHECKPOINT, SELECT * FROM medaid.reconcile(batch); wall clock = clock_timestamp()"
+	echo "         docs/reference.md), close_batch (not timed), CHECKPOINT, SELECT * FROM medaid.reconcile(batch); wall clock = clock_timestamp()"
 	echo "         around each (commit included). VmHWM reset before each step (includes shared_buffers pages touched);"
 	echo "         anon = peak RssAnon (private memory) sampled every ${BENCH_MEM_INTERVAL:-0.1} s; temp = temp_bytes delta."
 	((explain)) && echo "         BENCH_EXPLAIN=$explain: auto_explain was on during reconcile, its time includes the instrumentation"
@@ -339,7 +339,7 @@ stmt_md() { # label title limit
 	echo "Load average (1/5/15 min) $(res "$n" load_before) before the measured step, $(res "$n" load_after) after."
 	echo
 	echo "One psql session per month: \`CHECKPOINT\`; \`\\copy medaid.roster_staging FROM\` the CSV file"
-	echo "(client-side, as in docs/reference.md); \`CHECKPOINT\`; \`SELECT * FROM medaid.reconcile(batch)\`."
+	echo "(client-side, as in docs/reference.md); \`medaid.close_batch\` (not timed); \`CHECKPOINT\`; \`SELECT * FROM medaid.reconcile(batch)\`."
 	echo "Wall clock by \`clock_timestamp()\` around each step, commit included; CPU = the backend's user + system time (/proc/PID/stat), less sensitive to other load."
 	echo "VmHWM is reset (\`/proc/PID/clear_refs\`) before each step and includes the shared_buffers pages the backend"
 	echo "touched; *anon* is the peak RssAnon (private memory) sampled every ${BENCH_MEM_INTERVAL:-0.1} s; *temp* is"

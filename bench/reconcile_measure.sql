@@ -45,6 +45,8 @@ SELECT extract(epoch FROM clock_timestamp() - :'t0'::timestamptz) AS copy_s \gse
 SELECT pg_stat_force_next_flush() \g /dev/null
 SELECT temp_bytes - :tb0 AS copy_temp_bytes, temp_files - :tf0 AS copy_temp_files,
 	   temp_bytes AS tb1, temp_files AS tf1 FROM pg_temp.now_stats \gset
+-- the end of loading (not timed): the rows the COPY loaded
+SELECT medaid.close_batch(:batch, (SELECT count(*) FROM medaid.roster_staging WHERE batch_id = :batch)) \g /dev/null
 
 ---------------------------------------------------------------- reconcile
 CHECKPOINT;

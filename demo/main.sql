@@ -42,6 +42,8 @@ CREATE TEMP TABLE demo_batches (batch_id bigint, label text);
 SELECT open_batch('civil_affairs', '2026-10-01', 'delta') AS b \gset
 INSERT INTO demo_batches VALUES (:b, 'civil affairs 2026-10 delta');
 INSERT INTO roster_staging SELECT :b, * FROM demo_file;
+-- the end of loading: the file's row count (docs/rules.md §7)
+SELECT close_batch(:b, (SELECT count(*) FROM demo_file)) \g /dev/null
 SELECT * FROM reconcile(:b) \g /dev/null
 -- rural revitalisation, October, delta
 TRUNCATE demo_file;
@@ -49,6 +51,8 @@ TRUNCATE demo_file;
 SELECT open_batch('rural', '2026-10-01', 'delta') AS b \gset
 INSERT INTO demo_batches VALUES (:b, 'rural 2026-10 delta');
 INSERT INTO roster_staging SELECT :b, * FROM demo_file;
+-- the end of loading: the file's row count (docs/rules.md §7)
+SELECT close_batch(:b, (SELECT count(*) FROM demo_file)) \g /dev/null
 SELECT * FROM reconcile(:b) \g /dev/null
 -- civil affairs, November, snapshot
 TRUNCATE demo_file;
@@ -56,6 +60,8 @@ TRUNCATE demo_file;
 SELECT open_batch('civil_affairs', '2026-11-01', 'snapshot') AS b \gset
 INSERT INTO demo_batches VALUES (:b, 'civil affairs 2026-11 snapshot');
 INSERT INTO roster_staging SELECT :b, * FROM demo_file;
+-- the end of loading: the file's row count (docs/rules.md §7)
+SELECT close_batch(:b, (SELECT count(*) FROM demo_file)) \g /dev/null
 SELECT * FROM reconcile(:b) \g /dev/null
 
 SELECT d.label AS batch, b.rows_staged AS rows, b.applied, b.duplicates, b.anomalies,

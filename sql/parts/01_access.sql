@@ -8,6 +8,7 @@
 --   04_categories        the category type, best_category, favourability
 --   05_register          batches, roster_staging, person, category_period,
 --                        outcomes, changes, anomaly returns, open_batch,
+--                        close_batch,
 --                        category_on, category_timeline
 --   06_reconcile         reconcile and its steps
 --   07_review            the counties' monthly review
@@ -120,7 +121,7 @@ CREATE TABLE medaid.audit_log (
 	acting_role name NOT NULL DEFAULT medaid.caller(),
 	client_addr inet DEFAULT pg_catalog.inet_client_addr(),
 	application_name text DEFAULT pg_catalog.current_setting('application_name'),
-	action text NOT NULL CHECK (action IN ('open_batch', 'reconcile', 'anomaly_return', 'warning_run', 'warning_push',
+	action text NOT NULL CHECK (action IN ('open_batch', 'close_batch', 'reconcile', 'anomaly_return', 'warning_run', 'warning_push',
 										   'review_signoff', 'settlement_load', 'settlement_insert', 'partition_create',
 										   'burden_rebuild', 'settlement_summary', 'access_change', 'config_change',
 										   'audit_purge', 'snapshot_hold', 'snapshot_confirm', 'snapshot_discard')),
@@ -144,8 +145,8 @@ COMMENT ON COLUMN medaid.audit_log.login IS 'the session''s login role';
 COMMENT ON COLUMN medaid.audit_log.acting_role IS 'the role it acted as (SET ROLE), else the login';
 COMMENT ON COLUMN medaid.audit_log.client_addr IS 'the client''s address; NULL over a Unix socket';
 COMMENT ON COLUMN medaid.audit_log.application_name IS 'the client''s application_name';
-COMMENT ON COLUMN medaid.audit_log.action IS 'what was done: open_batch, reconcile, anomaly_return, warning_run, warning_push, review_signoff, settlement_load, settlement_insert, partition_create, burden_rebuild, settlement_summary, access_change, config_change, audit_purge, snapshot_hold, snapshot_confirm, snapshot_discard';
-COMMENT ON COLUMN medaid.audit_log.batch_id IS 'the roster batch, for open_batch, reconcile, anomaly_return and the snapshot holds';
+COMMENT ON COLUMN medaid.audit_log.action IS 'what was done: open_batch, close_batch, reconcile, anomaly_return, warning_run, warning_push, review_signoff, settlement_load, settlement_insert, partition_create, burden_rebuild, settlement_summary, access_change, config_change, audit_purge, snapshot_hold, snapshot_confirm, snapshot_discard';
+COMMENT ON COLUMN medaid.audit_log.batch_id IS 'the roster batch, for open_batch, close_batch, reconcile, anomaly_return and the snapshot holds';
 COMMENT ON COLUMN medaid.audit_log.load_id IS 'the settlement load, for settlement_load';
 COMMENT ON COLUMN medaid.audit_log.run_id IS 'the warning run, for warning_run';
 COMMENT ON COLUMN medaid.audit_log.month IS 'the month concerned';

@@ -17,15 +17,25 @@ CREATE TABLE medaid.batch (
 	applied bigint,
 	duplicates bigint,
 	anomalies bigint,
-	exits bigint
+	exits bigint,
+	loading_ended_at timestamptz,
+	loading_ended_by name,
+	rows_loaded bigint,
+	-- a batch is closed for loading all at once, and only a closed batch is reconciled
+	CONSTRAINT batch_loading_ended CHECK ((loading_ended_at IS NULL) = (rows_loaded IS NULL)
+										  AND (loading_ended_at IS NULL) = (loading_ended_by IS NULL)),
+	CONSTRAINT batch_reconciled_closed CHECK (reconciled_at IS NULL OR loading_ended_at IS NOT NULL)
 );
-COMMENT ON TABLE medaid.batch IS 'one push of a roster by a department for a month (open_batch opens one, reconcile applies it once)';
+COMMENT ON TABLE medaid.batch IS 'one push of a roster by a department for a month (open_batch opens one, close_batch ends its loading, reconcile applies it once)';
 COMMENT ON COLUMN medaid.batch.batch_id IS 'the batch''s id: the batch_id of its rows in roster_staging';
 COMMENT ON COLUMN medaid.batch.dept IS 'the sending department: civil_affairs (民政) or rural (乡村振兴)';
 COMMENT ON COLUMN medaid.batch.period IS 'the month pushed, as its first day';
 COMMENT ON COLUMN medaid.batch.mode IS 'delta (add / exit / change events) or snapshot (the whole roster on the month''s last day)';
 COMMENT ON COLUMN medaid.batch.opened_at IS 'when open_batch was called';
 COMMENT ON COLUMN medaid.batch.opened_by IS 'who opened it';
+COMMENT ON COLUMN medaid.batch.loading_ended_at IS 'when close_batch ended its loading; NULL while rows may still be loaded';
+COMMENT ON COLUMN medaid.batch.loading_ended_by IS 'who closed it for loading';
+COMMENT ON COLUMN medaid.batch.rows_loaded IS 'the rows committed to the batch when close_batch ended its loading (the count the department''s file declared); reconcile judges exactly these';
 COMMENT ON COLUMN medaid.batch.reconciled_at IS 'when reconcile applied it; NULL while open';
 COMMENT ON COLUMN medaid.batch.reconciled_by IS 'who reconciled it';
 COMMENT ON COLUMN medaid.batch.rows_staged IS 'rows judged';
@@ -45,7 +55,7 @@ CREATE TABLE medaid.roster_staging (
 	region text,
 	PRIMARY KEY (batch_id, row_no)
 );
-COMMENT ON TABLE medaid.roster_staging IS 'COPY target for roster rows, as the department sent them; closed to changes once its batch is reconciled';
+COMMENT ON TABLE medaid.roster_staging IS 'COPY target for roster rows, as the department sent them; closed to changes once close_batch ends its batch''s loading';
 COMMENT ON COLUMN medaid.roster_staging.batch_id IS 'the batch (open_batch)';
 COMMENT ON COLUMN medaid.roster_staging.row_no IS 'the row''s number in the file, unique within the batch';
 COMMENT ON COLUMN medaid.roster_staging.name IS 'name (姓名), as sent';
@@ -55,36 +65,62 @@ COMMENT ON COLUMN medaid.roster_staging.event IS 'add, exit or change in a delta
 COMMENT ON COLUMN medaid.roster_staging.event_date IS 'the department''s date of the event (benefits follow it); in a snapshot the start of a new category, the month''s first day when empty';
 COMMENT ON COLUMN medaid.roster_staging.region IS 'the person''s 6-digit county code';
 
+-- Locking a row takes UPDATE privilege, which the loaders do not have on
+-- medaid.batch: the guard locks through this definer function.
+CREATE FUNCTION medaid.roster_staging_lock(batch_ids bigint[])
+	RETURNS TABLE (batch_id bigint, loading_ended_at timestamptz, reconciled_at timestamptz, rows_loaded bigint)
+	LANGUAGE sql SECURITY DEFINER VOLATILE SET search_path = pg_catalog, pg_temp
+	AS $$
+	SELECT x.batch_id, x.loading_ended_at, x.reconciled_at, x.rows_loaded
+	FROM medaid.batch x
+	WHERE x.batch_id OPERATOR(pg_catalog.=) ANY (batch_ids)
+	ORDER BY x.batch_id
+	FOR KEY SHARE OF x
+$$;
+COMMENT ON FUNCTION medaid.roster_staging_lock(bigint[]) IS
+'for roster_staging_guard: locks the given batches FOR KEY SHARE until the transaction ends (in order of batch_id) and returns their state of loading; executable by medaid_etl, whose loads it guards';
+
 CREATE FUNCTION medaid.roster_staging_guard() RETURNS trigger
 	LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 	AS $$
 DECLARE
-	closed bigint;
+	b record;
+	ids bigint[];
 BEGIN
-	IF TG_OP IN ('INSERT', 'UPDATE') THEN
-		SELECT b.batch_id INTO closed
-		FROM medaid.batch b
-		WHERE b.batch_id IN (SELECT n.batch_id FROM new_rows n) AND b.reconciled_at IS NOT NULL
-		LIMIT 1;
+	-- Lock the batch rows (FOR KEY SHARE, in order of batch_id) until this
+	-- transaction ends: close_batch and reconcile lock their batch FOR
+	-- UPDATE, so they wait for every transaction still loading into it, and
+	-- a load that reaches this point after a close sees the batch closed
+	-- (READ COMMITTED reads the locked row's newest version; REPEATABLE READ
+	-- fails to serialize).
+	IF TG_OP = 'INSERT' THEN
+		ids := ARRAY(SELECT DISTINCT n.batch_id FROM new_rows n);
+	ELSIF TG_OP = 'UPDATE' THEN
+		ids := ARRAY(SELECT n.batch_id FROM new_rows n UNION SELECT o.batch_id FROM old_rows o);
+	ELSE
+		ids := ARRAY(SELECT DISTINCT o.batch_id FROM old_rows o);
 	END IF;
-	IF closed IS NULL AND TG_OP IN ('UPDATE', 'DELETE') THEN
-		SELECT b.batch_id INTO closed
-		FROM medaid.batch b
-		WHERE b.batch_id IN (SELECT o.batch_id FROM old_rows o) AND b.reconciled_at IS NOT NULL
-		LIMIT 1;
-	END IF;
-	-- superusers pass: pg_restore reloads the rows of reconciled batches,
-	-- and a superuser could disable the trigger anyway
-	IF closed IS NOT NULL AND NOT (SELECT r.rolsuper FROM pg_roles r WHERE r.rolname = current_user) THEN
-		RAISE EXCEPTION 'batch % is already reconciled', closed
+	FOR b IN SELECT * FROM medaid.roster_staging_lock(ids) LOOP
+		-- superusers pass: pg_restore reloads the rows of closed and
+		-- reconciled batches, and a superuser could disable the trigger anyway
+		IF b.loading_ended_at IS NULL OR (SELECT r.rolsuper FROM pg_roles r WHERE r.rolname = current_user) THEN
+			CONTINUE;
+		END IF;
+		IF b.reconciled_at IS NOT NULL THEN
+			RAISE EXCEPTION 'batch % is already reconciled', b.batch_id
+				USING ERRCODE = 'object_not_in_prerequisite_state',
+					  DETAIL = 'Rows of a reconciled batch are its record and cannot change.',
+					  HINT = 'Open a new batch with medaid.open_batch for corrections.';
+		END IF;
+		RAISE EXCEPTION 'batch % is closed for loading', b.batch_id
 			USING ERRCODE = 'object_not_in_prerequisite_state',
-				  DETAIL = 'Rows of a reconciled batch are its record and cannot change.',
-				  HINT = 'Open a new batch with medaid.open_batch for corrections.';
-	END IF;
+				  DETAIL = format('medaid.close_batch ended its loading with %s rows: reconcile judges exactly those, so they cannot be added to, changed or removed.', b.rows_loaded),
+				  HINT = 'Reconcile it as it is, or open a new batch with medaid.open_batch for the corrected file.';
+	END LOOP;
 	RETURN NULL;
 END
 $$;
-COMMENT ON FUNCTION medaid.roster_staging_guard() IS 'statement trigger: refuses to add, change or remove rows of a reconciled batch (superusers pass, for pg_restore)';
+COMMENT ON FUNCTION medaid.roster_staging_guard() IS 'statement trigger: locks the batches of the rows FOR KEY SHARE (close_batch and reconcile wait for open loads) and refuses to add, change or remove rows of a batch closed for loading or reconciled (superusers pass, for pg_restore)';
 CREATE TRIGGER roster_staging_guard_insert AFTER INSERT ON medaid.roster_staging
 	REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION medaid.roster_staging_guard();
 CREATE TRIGGER roster_staging_guard_update AFTER UPDATE ON medaid.roster_staging
@@ -325,6 +361,57 @@ END
 $$;
 COMMENT ON FUNCTION medaid.open_batch(text, date, text) IS
 'open a batch: dept civil_affairs or rural, period any day of the month pushed, mode delta or snapshot; returns its batch_id for roster_staging';
+
+CREATE FUNCTION medaid.close_batch(batch_id bigint, expected_rows bigint) RETURNS bigint
+	LANGUAGE plpgsql SECURITY DEFINER VOLATILE SET search_path = pg_catalog, pg_temp
+	AS $$
+#variable_conflict use_column
+DECLARE
+	b medaid.batch%ROWTYPE;
+	n bigint;
+BEGIN
+	IF expected_rows IS NULL OR expected_rows < 0 THEN
+		RAISE EXCEPTION 'invalid expected_rows for batch %: %', close_batch.batch_id, coalesce(expected_rows::text, 'NULL')
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = 'expected_rows is the number of rows the department''s file declares.';
+	END IF;
+	-- waits for every transaction still loading rows into the batch (they
+	-- hold FOR KEY SHARE on it: roster_staging_guard); loads that come later
+	-- wait for this one and are then refused
+	SELECT * INTO b FROM medaid.batch x WHERE x.batch_id = close_batch.batch_id FOR UPDATE;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'batch % does not exist', close_batch.batch_id
+			USING ERRCODE = 'invalid_parameter_value',
+				  HINT = 'Open a batch with medaid.open_batch and COPY its rows into medaid.roster_staging.';
+	END IF;
+	IF b.loading_ended_at IS NOT NULL THEN
+		IF b.rows_loaded <> expected_rows THEN
+			RAISE EXCEPTION 'batch % was closed with % rows, not %', b.batch_id, b.rows_loaded, expected_rows
+				USING ERRCODE = 'cardinality_violation',
+					  DETAIL = format('close_batch ended its loading with %s rows (the rows_loaded of medaid.batch); nothing was changed.', b.rows_loaded),
+					  HINT = 'Open a new batch with medaid.open_batch for a different file.';
+		END IF;
+		RETURN b.rows_loaded;
+	END IF;
+	-- a statement of its own: in READ COMMITTED a snapshot taken after the
+	-- lock, which sees every row the loads that held the batch committed
+	n := (SELECT count(*) FROM medaid.roster_staging s WHERE s.batch_id = b.batch_id);
+	IF n <> expected_rows THEN
+		RAISE EXCEPTION 'batch % has % rows loaded, but its file declares %', b.batch_id, n, expected_rows
+			USING ERRCODE = 'cardinality_violation',
+				  DETAIL = format('%s rows of batch %s are committed in medaid.roster_staging (as this transaction sees them, %s); the department''s file declares %s. The batch stays open for loading.',
+								  n, b.batch_id, current_setting('transaction_isolation'), expected_rows),
+				  HINT = 'Load the missing rows (or delete the extra ones) and call close_batch again, in its own READ COMMITTED transaction: an older snapshot does not see rows committed since.';
+	END IF;
+	UPDATE medaid.batch x SET loading_ended_at = now(), loading_ended_by = session_user, rows_loaded = n
+	WHERE x.batch_id = b.batch_id;
+	INSERT INTO medaid.audit_log (action, batch_id, month, dept, counts)
+	VALUES ('close_batch', b.batch_id, b.period, b.dept, jsonb_build_object('rows_loaded', n));
+	RETURN n;
+END
+$$;
+COMMENT ON FUNCTION medaid.close_batch(bigint, bigint) IS
+'end the loading of a batch (docs/rules.md §7): waits for the transactions still loading into it, counts its committed rows and refuses (21000, naming both counts) unless they are the expected_rows the department''s file declares; records when, who and how many, audited; returns the rows; called again with the same count it changes nothing';
 
 CREATE FUNCTION medaid.category_on(id medaid.cnid, d date) RETURNS medaid.category
 	LANGUAGE sql STABLE PARALLEL SAFE

@@ -39,7 +39,18 @@ CREATE FUNCTION medaid.reconcile(batch_id bigint,
 DECLARE
 	b medaid.batch%ROWTYPE;
 BEGIN
-	SELECT * INTO b FROM medaid.batch x WHERE x.batch_id = reconcile.batch_id FOR UPDATE;
+	-- waits for a close_batch or reconcile of the batch still running; in
+	-- REPEATABLE READ or SERIALIZABLE a batch closed since the snapshot
+	-- cannot be locked: refuse, saying how to run it
+	BEGIN
+		SELECT * INTO b FROM medaid.batch x WHERE x.batch_id = reconcile.batch_id FOR UPDATE;
+	EXCEPTION WHEN serialization_failure THEN
+		RAISE EXCEPTION 'batch % changed after this transaction''s snapshot', reconcile.batch_id
+			USING ERRCODE = 'serialization_failure',
+				  DETAIL = format('The batch was closed or reconciled since the snapshot of this %s transaction was taken; its rows as this snapshot sees them may not be all of them. Nothing was changed.',
+								  current_setting('transaction_isolation')),
+				  HINT = 'Run reconcile in its own READ COMMITTED transaction.';
+	END;
 	IF NOT FOUND THEN
 		RAISE EXCEPTION 'batch % does not exist', reconcile.batch_id
 			USING ERRCODE = 'invalid_parameter_value',
@@ -50,10 +61,30 @@ BEGIN
 		exits := b.exits; rows_staged := b.rows_staged; already_reconciled := true;
 		RETURN;
 	END IF;
+	IF b.loading_ended_at IS NULL THEN
+		RAISE EXCEPTION 'batch % is not closed for loading', b.batch_id
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+				  DETAIL = 'A batch is judged only once its loading has ended, and only as a whole (docs/rules.md §7): rows still to come would be judged missing, and a snapshot would end their categories.',
+				  HINT = format('When every row of the department''s file is loaded: SELECT medaid.close_batch(%s, <rows the file declares>);', b.batch_id);
+	END IF;
 	-- one reconciliation at a time: batches apply in the order they are reconciled
 	PERFORM pg_advisory_xact_lock(hashtext('medaid.reconcile'));
 
 	rows_staged := medaid.reconcile_judge(b.batch_id);
+	-- exactly the rows close_batch counted, or nothing: a snapshot older
+	-- than the close misses rows (and a superuser may have changed some)
+	IF rows_staged <> b.rows_loaded AND current_setting('transaction_isolation') <> 'read committed' THEN
+		RAISE EXCEPTION 'batch % was closed with % rows, but reconcile sees %', b.batch_id, b.rows_loaded, rows_staged
+			USING ERRCODE = 'serialization_failure',
+				  DETAIL = format('This %s transaction sees %s rows of the batch, close_batch counted %s; judging part of a batch would end the categories of people it does not see. Nothing was changed.',
+								  current_setting('transaction_isolation'), rows_staged, b.rows_loaded),
+				  HINT = 'Run reconcile in its own READ COMMITTED transaction.';
+	ELSIF rows_staged <> b.rows_loaded THEN
+		RAISE EXCEPTION 'batch % was closed with % rows, but reconcile sees %', b.batch_id, b.rows_loaded, rows_staged
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+				  DETAIL = 'Rows of the batch were added or removed after close_batch counted them (only a superuser can); judging other rows than the counted ones could end the categories of people the file names. Nothing was changed.',
+				  HINT = 'Open a new batch with medaid.open_batch for the department''s file.';
+	END IF;
 	IF b.mode = 'delta' THEN
 		PERFORM medaid.reconcile_apply_delta(b.batch_id);
 		exits := 0;
@@ -66,7 +97,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION medaid.reconcile(bigint) IS
-'judge and apply every staged row of a batch once (docs/rules.md §7): returns applied, duplicates, anomalies, exits (categories a snapshot ended by omission), rows_staged, and already_reconciled when called again (which changes nothing); all or nothing; runs its steps reconcile_judge, reconcile_apply_delta or reconcile_apply_snapshot, and reconcile_record';
+'judge and apply every staged row of a batch once (docs/rules.md §7), only once close_batch has ended its loading and only if the transaction sees exactly the rows it counted (else 55000 or 40001, nothing changed): returns applied, duplicates, anomalies, exits (categories a snapshot ended by omission), rows_staged, and already_reconciled when called again (which changes nothing); all or nothing; runs its steps reconcile_judge, reconcile_apply_delta or reconcile_apply_snapshot, and reconcile_record';
 
 -- Step 1: every staged row judged, into pg_temp.medaid_judged.
 CREATE FUNCTION medaid.reconcile_judge(batch_id bigint, OUT rows_staged bigint)
@@ -125,16 +156,26 @@ BEGIN
 				WHEN f.region !~ '^[0-9]{6}$' THEN 'invalid_region'
 			   END AS field_reason
 		FROM f
+	), creators AS (
+		-- the rows that can give a new ID its name: those that passed rule 1
+		-- and start a category (every one of a snapshot; add and change in a
+		-- delta, not an exit, which a new ID never held)
+		SELECT x.*, x.field_reason IS NULL AND (b.mode = 'snapshot' OR x.event IN ('add', 'change')) AS creator
+		FROM fields x
 	), names AS (
-		-- rule 2: the name held for the ID, or for a new ID the name on its
-		-- first row (by date, then row) that passed rule 1
+		-- rule 2: the name held for the ID; for a new ID, the name on its
+		-- first creating row (by date, then row), held from that row on: a
+		-- row before it (a delta's exit, rejected as never held) holds none
 		SELECT x.*,
 			   CASE WHEN x.field_reason IS NOT NULL THEN x.field_reason
-					WHEN x.name <> coalesce(p.name, first_value(x.name) OVER first_ok) THEN 'name_mismatch'
+					WHEN p.name IS NOT NULL THEN CASE WHEN x.name <> p.name THEN 'name_mismatch' END
+					WHEN first_value(x.creator) OVER first_creator
+					 AND (x.eff_date, x.row_no) >= (first_value(x.eff_date) OVER first_creator, first_value(x.row_no) OVER first_creator)
+					 AND x.name <> first_value(x.name) OVER first_creator THEN 'name_mismatch'
 			   END AS early_reason
-		FROM fields x
+		FROM creators x
 		LEFT JOIN medaid.person p ON p.id_number OPERATOR(medaid.=) x.id
-		WINDOW first_ok AS (PARTITION BY x.id, x.field_reason IS NULL ORDER BY x.eff_date, x.row_no)
+		WINDOW first_creator AS (PARTITION BY x.id ORDER BY x.creator DESC, x.eff_date, x.row_no)
 	), extras AS (
 		-- snapshot rule 4: further rows of one person and category
 		SELECT y.*,

@@ -132,15 +132,16 @@ REVOKE EXECUTE ON FUNCTION medaid.burden_state_union(bytea) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION medaid.burden_state_union(bytea) TO medaid_owner, medaid_admin;
 GRANT EXECUTE ON FUNCTION medaid.burden_state_merge(bytea, bytea), medaid.burden_state_result(bytea, date, numeric),
 	medaid.burden_state_region(bytea, date) TO medaid_owner, medaid_admin;
-REVOKE EXECUTE ON FUNCTION medaid.open_batch(text, date, text), medaid.reconcile(bigint),
+REVOKE EXECUTE ON FUNCTION medaid.open_batch(text, date, text), medaid.close_batch(bigint, bigint), medaid.reconcile(bigint),
 	medaid.open_settlement_load(), medaid.load_settlements(bigint), medaid.ensure_settlement_partitions(date, date),
 	medaid.run_monthly_warnings(date), medaid.push_warnings(date, text), medaid.rebuild_burden_state(integer),
 	medaid.warning_check(date), medaid.mark_reviewed(text, date, text), medaid.settlement_summary(medaid.cnid, date, date),
-	medaid.settlement_accept(), medaid.audit_log_purged(), medaid.audit_config_change()
+	medaid.settlement_accept(), medaid.audit_log_purged(), medaid.audit_config_change(),
+	medaid.roster_staging_lock(bigint[])
 	FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION medaid.open_batch(text, date, text), medaid.reconcile(bigint),
+GRANT EXECUTE ON FUNCTION medaid.open_batch(text, date, text), medaid.close_batch(bigint, bigint), medaid.reconcile(bigint),
 	medaid.open_settlement_load(), medaid.load_settlements(bigint), medaid.ensure_settlement_partitions(date, date),
-	medaid.run_monthly_warnings(date), medaid.push_warnings(date, text)
+	medaid.run_monthly_warnings(date), medaid.push_warnings(date, text), medaid.roster_staging_lock(bigint[])
 	TO medaid_etl;
 GRANT EXECUTE ON FUNCTION medaid.ensure_settlement_partitions(date, date), medaid.rebuild_burden_state(integer),
 	medaid.warning_check(date), medaid.settlement_summary(medaid.cnid, date, date)

@@ -25,6 +25,7 @@ SELECT medaid.open_batch('civil_affairs', '2026-10-01', 'delta') AS b \gset
 CREATE TEMP TABLE f (row_no int, name text, id_number text, category text, event text, event_date date, region text);
 \copy f FROM 'demo/roster_civil_2026-10.csv' WITH (FORMAT csv, HEADER)
 INSERT INTO medaid.roster_staging SELECT :b, * FROM f;
+SELECT medaid.close_batch(:b, (SELECT count(*) FROM f));
 SELECT * FROM medaid.reconcile(:b);
 SELECT medaid.mark_reviewed('370102', '2026-10-01');
 INSERT INTO medaid.income_baseline VALUES ('37', 2025, 40000.00, 'test');
@@ -103,6 +104,7 @@ check "the restored database goes on working: a new batch reconciles, its burden
 	psql -X -q -o /dev/null -v ON_ERROR_STOP=1 -d medaid_dump_dst <<'SQL'
 SELECT medaid.open_batch('rural', '2026-11-01', 'delta') AS b \gset
 INSERT INTO medaid.roster_staging VALUES (:b, 1, '钱一', '11010519491231002X', 'jiance', 'add', '2026-11-02', '370102');
+SELECT medaid.close_batch(:b, 1);
 SELECT applied FROM medaid.reconcile(:b);
 INSERT INTO medaid.settlement (settlement_id, id_number, settle_date, region, total) VALUES
  ('S4', '440524188001010014', '2026-02-20', '370102', 5.00), ('S5', '440524188001010014', '2026-04-20', '370102', 5.00);

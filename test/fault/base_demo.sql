@@ -32,6 +32,7 @@ INSERT INTO fault.roster_batch VALUES
 SELECT medaid.open_batch('civil_affairs', '2026-10-01', 'delta') AS b \gset
 INSERT INTO medaid.roster_staging SELECT :b, row_no, name, id_number, category, event, event_date, region
 FROM fault.roster_file WHERE file = 'civil_2026-10';
+SELECT medaid.close_batch(:b, (SELECT count(*) FROM medaid.roster_staging WHERE batch_id = :b)) \g /dev/null
 SELECT * FROM medaid.reconcile(:b) \g /dev/null
 DELETE FROM fault.roster_file WHERE file = 'civil_2026-10';
 

@@ -46,11 +46,13 @@ SELECT medaid.open_batch('civil_affairs', '2026-01-01', 'snapshot') AS b \gset
 INSERT INTO medaid.roster_staging
 SELECT :b, row_number() OVER (ORDER BY i), name, id, civil, NULL, date '2026-01-01' + i % 28, region
 FROM fault.people WHERE civil IS NOT NULL AND i <= :rows;
+SELECT medaid.close_batch(:b, (SELECT count(*) FROM medaid.roster_staging WHERE batch_id = :b)) \g /dev/null
 SELECT * FROM medaid.reconcile(:b) \g /dev/null
 SELECT medaid.open_batch('rural', '2026-01-01', 'snapshot') AS b \gset
 INSERT INTO medaid.roster_staging
 SELECT :b, row_number() OVER (ORDER BY i), name, id, rural, NULL, date '2026-01-01' + i % 28, region
 FROM fault.people WHERE rural IS NOT NULL AND i <= :rows;
+SELECT medaid.close_batch(:b, (SELECT count(*) FROM medaid.roster_staging WHERE batch_id = :b)) \g /dev/null
 SELECT * FROM medaid.reconcile(:b) \g /dev/null
 
 -- waiting: rural's October delta (about rows / 80 rows): exits, changes,

@@ -272,6 +272,7 @@ prep_sql() {
 				INSERT INTO medaid.roster_staging
 				SELECT :b, row_no, name, id_number, category, event, event_date, region
 				FROM fault.roster_file WHERE file = '${1#reconcile_}';
+				SELECT medaid.close_batch(:b, (SELECT count(*) FROM fault.roster_file WHERE file = '${1#reconcile_}')) \g /dev/null
 				INSERT INTO fault.param VALUES ('batch', :'b');
 			SQL
 			;;

@@ -68,11 +68,13 @@ CREATE TEMP TABLE f (row_no int, name text, id_number text, category text, event
 \copy f FROM 'demo/roster_civil_2026-10.csv' WITH (FORMAT csv, HEADER)
 SELECT medaid.open_batch('civil_affairs', '2026-10-01', 'delta') AS b \gset
 INSERT INTO medaid.roster_staging SELECT :b, * FROM f;
+SELECT medaid.close_batch(:b, (SELECT count(*) FROM f)) \gset
 SELECT applied > 0 AS applied_some FROM medaid.reconcile(:b) \gset
 TRUNCATE f;
 \copy f FROM 'demo/roster_rural_2026-10.csv' WITH (FORMAT csv, HEADER)
 SELECT medaid.open_batch('rural', '2026-10-01', 'delta') AS b \gset
 INSERT INTO medaid.roster_staging SELECT :b, * FROM f;
+SELECT medaid.close_batch(:b, (SELECT count(*) FROM f)) \gset
 SELECT applied > 0 AS applied_some FROM medaid.reconcile(:b) \gset
 SELECT medaid.ensure_settlement_partitions('2026-01-01', '2026-12-01');
 \copy medaid.settlement FROM 'demo/settlements_2026.csv' WITH (FORMAT csv, HEADER)
@@ -114,7 +116,7 @@ refused medaid_t_zhao "SELECT count(*) FROM medaid.settlement" 42501 "the analys
 
 # the administrator sees the audit of all of it
 expect medaid_t_li "SELECT string_agg(DISTINCT action, ',' ORDER BY action) FROM medaid.audit_log WHERE login = 'medaid_t_etl'" \
-	"anomaly_return,open_batch,partition_create,reconcile,settlement_insert,warning_push,warning_run" \
+	"anomaly_return,close_batch,open_batch,partition_create,reconcile,settlement_insert,warning_push,warning_run" \
 	"the audit log holds every step of the ETL login"
 expect medaid_t_li "SELECT count(*) FROM medaid.audit_log WHERE action = 'review_signoff' AND login = 'medaid_t_wang'" 1 \
 	"and the county sign-off"

@@ -31,10 +31,12 @@ INSERT INTO roster_staging
 SELECT :b1, n, pg_temp.mkname(n), pg_temp.mkid(CASE WHEN n <= 30 THEN '370102' ELSE '370103' END, n),
 	   'dibao', 'add', '2026-01-05', CASE WHEN n <= 30 THEN '370102' ELSE '370103' END
 FROM generate_series(1, 36) n;
+SELECT close_batch(:b1, (SELECT count(*) FROM medaid.roster_staging WHERE batch_id = :b1)) \g /dev/null
 SELECT applied, exits FROM reconcile(:b1);
 
 -- an empty snapshot: held, nothing ended
 SELECT open_batch('civil_affairs', '2026-02-01', 'snapshot') AS b2 \gset
+SELECT close_batch(:b2, (SELECT count(*) FROM medaid.roster_staging WHERE batch_id = :b2)) \g /dev/null
 SELECT * FROM reconcile(:b2);
 SELECT * FROM pg_temp.active_on('2026-03-01');
 SELECT count(*) AS changes FROM roster_change WHERE batch_id = :b2;
@@ -46,9 +48,11 @@ SELECT exits FROM batch WHERE batch_id = :b2;
 -- while it is held: another department's batches apply, this one's wait
 SELECT open_batch('rural', '2026-02-01', 'delta') AS b3 \gset
 INSERT INTO roster_staging VALUES (:b3, 1, pg_temp.mkname(1), pg_temp.mkid('370102', 1), 'jiance', 'add', '2026-02-03', '370102');
+SELECT close_batch(:b3, (SELECT count(*) FROM medaid.roster_staging WHERE batch_id = :b3)) \g /dev/null
 SELECT applied FROM reconcile(:b3);
 SELECT open_batch('civil_affairs', '2026-02-01', 'delta') AS b4 \gset
 INSERT INTO roster_staging VALUES (:b4, 1, pg_temp.mkname(31), pg_temp.mkid('370102', 31), 'dibao', 'add', '2026-02-10', '370102');
+SELECT close_batch(:b4, (SELECT count(*) FROM medaid.roster_staging WHERE batch_id = :b4)) \g /dev/null
 SELECT * FROM reconcile(:b4);
 SELECT reconciled_at IS NULL AS still_open FROM batch WHERE batch_id = :b4;
 
@@ -68,6 +72,7 @@ RESET ROLE;
 SELECT state, decided_by, exits_applied FROM snapshot_hold WHERE batch_id = :b2;
 SELECT * FROM pg_temp.active_on('2026-03-01');
 -- the waiting batch applies now
+SELECT close_batch(:b4, (SELECT count(*) FROM medaid.roster_staging WHERE batch_id = :b4)) \g /dev/null
 SELECT applied FROM reconcile(:b4);
 
 -- a snapshot whose rows are all anomalies: every row has its outcome, the
@@ -80,6 +85,7 @@ INSERT INTO roster_staging VALUES
  (:b5, 4, pg_temp.mkname(4), pg_temp.mkid('370102', 4), 'jiance', NULL, NULL, '370102'),
  (:b5, 5, pg_temp.mkname(5), pg_temp.mkid('370102', 5), 'dibao', NULL, '2026-04-02', '370102'),
  (:b5, 6, pg_temp.mkname(6), '370102198001010', 'dibao', NULL, NULL, '370102');
+SELECT close_batch(:b5, (SELECT count(*) FROM medaid.roster_staging WHERE batch_id = :b5)) \g /dev/null
 SELECT * FROM reconcile(:b5);
 SELECT row_no, outcome, reason FROM roster_outcome WHERE batch_id = :b5 ORDER BY row_no;
 SELECT row_no, dept, reason, id_masked, closed_at IS NULL AS open FROM anomaly_queue WHERE batch_id = :b5 ORDER BY row_no;
@@ -97,6 +103,7 @@ SELECT :b6, n, pg_temp.mkname(n), pg_temp.mkid(CASE WHEN n <= 31 THEN '370102' E
 	   'dibao', NULL, NULL, CASE WHEN n <= 31 THEN '370102' ELSE '370103' END
 FROM generate_series(1, 36) n WHERE n <= 15 OR n > 31;
 INSERT INTO roster_staging VALUES (:b6, 40, pg_temp.mkname(40), pg_temp.mkid('370103', 40), 'dibao', NULL, '2026-04-03', '370103');
+SELECT close_batch(:b6, (SELECT count(*) FROM medaid.roster_staging WHERE batch_id = :b6)) \g /dev/null
 SELECT * FROM reconcile(:b6);
 SELECT outcome, reason, count(*) FROM roster_outcome WHERE batch_id = :b6 GROUP BY 1, 2 ORDER BY 1, 2;
 SELECT reason, region, active, exits, share, max_share, max_exits, over_limit, batch_exits
@@ -118,6 +125,7 @@ SELECT change, effective_date, region, row_no, count(*) FROM roster_change WHERE
 SELECT count(*) AS ended_by_b6, min(valid_to), max(valid_to), bool_and(ended_row_no IS NULL) AS by_omission
 FROM category_period WHERE ended_batch_id = :b6;
 SELECT exits FROM batch WHERE batch_id = :b6;
+SELECT close_batch(:b6, (SELECT count(*) FROM medaid.roster_staging WHERE batch_id = :b6)) \g /dev/null
 SELECT * FROM reconcile(:b6);
 SELECT state, exits_applied, decided_by FROM held_snapshot WHERE batch_id = :b6 LIMIT 1;
 -- the settlement loaded before the confirmation is to be re-assessed
@@ -129,6 +137,7 @@ INSERT INTO roster_staging
 SELECT :b7, n, pg_temp.mkname(n), pg_temp.mkid(CASE WHEN n <= 31 THEN '370102' ELSE '370103' END, n),
 	   'dibao', NULL, NULL, CASE WHEN n <= 31 THEN '370102' ELSE '370103' END
 FROM generate_series(1, 40) n WHERE n BETWEEN 3 AND 15 OR n > 31;
+SELECT close_batch(:b7, (SELECT count(*) FROM medaid.roster_staging WHERE batch_id = :b7)) \g /dev/null
 SELECT * FROM reconcile(:b7);
 SELECT count(*) AS holds FROM snapshot_hold WHERE batch_id = :b7;
 SELECT * FROM pg_temp.active_on('2026-06-01');
@@ -141,6 +150,7 @@ INSERT INTO roster_staging
 SELECT :b8, n, pg_temp.mkname(n), pg_temp.mkid(CASE WHEN n <= 31 THEN '370102' ELSE '370103' END, n),
 	   'dibao', NULL, NULL, CASE WHEN n <= 31 THEN '370102' ELSE '370103' END
 FROM generate_series(1, 40) n WHERE n BETWEEN 5 AND 15 OR n BETWEEN 35 AND 40;
+SELECT close_batch(:b8, (SELECT count(*) FROM medaid.roster_staging WHERE batch_id = :b8)) \g /dev/null
 SELECT * FROM reconcile(:b8);
 SELECT reason, region, active, exits, share, max_share, max_exits, over_limit FROM held_snapshot WHERE batch_id = :b8 ORDER BY region;
 SET ROLE medaid_regress_admin;

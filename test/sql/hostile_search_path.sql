@@ -23,6 +23,7 @@ SET datestyle = ISO;
 SELECT medaid.open_batch('civil_affairs', '2026-01-01', 'delta') AS b \gset
 INSERT INTO medaid.roster_staging VALUES (:b, 1, '李四', '440524188001010014', 'dibao_edge', 'add', '2026-01-03', '370103'),
  (:b, 2, '张三', '11010519491231002X', 'dibao', 'add', '2026-01-03', '370102');
+SELECT medaid.close_batch(:b, (SELECT count(*) FROM medaid.roster_staging WHERE batch_id = :b)) \g /dev/null
 SELECT applied, duplicates, anomalies FROM medaid.reconcile(:b);
 SELECT medaid.category_on('440524188001010014', '2026-02-01'), medaid.category_on('11010519491231002X', '2026-02-01');
 INSERT INTO medaid.income_baseline VALUES ('37', 2025, 40000, 't');

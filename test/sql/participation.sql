@@ -70,6 +70,7 @@ INSERT INTO roster_staging VALUES
  (:c1, 15, '丙十', :'p20', 'dibao', 'add', '2025-01-01', '370102'),
  (:c1, 16, '丙三', :'p23', 'dibao', 'add', '2025-01-01', '370102'),
  (:c1, 17, '丙四', :'p24', 'tekun', 'add', '2025-01-01', '370102');
+SELECT medaid.close_batch(:c1, (SELECT count(*) FROM medaid.roster_staging WHERE batch_id = :c1)) \g /dev/null
 SELECT applied, anomalies FROM reconcile(:c1);
 SELECT open_batch('rural', '2025-12-01', 'delta') AS r1 \gset
 INSERT INTO roster_staging VALUES
@@ -78,6 +79,7 @@ INSERT INTO roster_staging VALUES
  (:r1, 3, '乙七', :'p17', 'jiance', 'add', '2025-01-01', '370102'),
  (:r1, 4, '乙八', :'p18', 'jiance', 'add', '2025-01-01', '370105'),
  (:r1, 5, '丙二', :'p22', 'fanpin', 'add', '2025-01-01', '370104');
+SELECT medaid.close_batch(:r1, (SELECT count(*) FROM medaid.roster_staging WHERE batch_id = :r1)) \g /dev/null
 SELECT applied, anomalies FROM reconcile(:r1);
 
 -- 2026 enrolments, paid in the concentrated period before the year: the
@@ -169,11 +171,13 @@ INSERT INTO roster_staging VALUES
  (:c2,  8, '乙六', :'p16', 'dibao', 'exit', '2026-05-01', '370102'),
  (:c2,  9, '乙七', :'p17', 'tekun', 'add', '2026-02-01', '370102'),        -- tekun for February only
  (:c2, 10, '乙七', :'p17', 'tekun', 'exit', '2026-03-01', '370102');
+SELECT medaid.close_batch(:c2, (SELECT count(*) FROM medaid.roster_staging WHERE batch_id = :c2)) \g /dev/null
 SELECT applied, anomalies FROM reconcile(:c2);
 SELECT open_batch('rural', '2026-12-01', 'delta') AS r2 \gset
 INSERT INTO roster_staging VALUES
  (:r2, 1, '乙二', :'p12', 'jiance', 'add', '2026-04-01', '370102'),        -- identified after enrolling
  (:r2, 2, '乙五', :'p15', 'jiance', 'add', '2026-12-31', '370102');        -- the year's last day
+SELECT medaid.close_batch(:r2, (SELECT count(*) FROM medaid.roster_staging WHERE batch_id = :r2)) \g /dev/null
 SELECT applied, anomalies FROM reconcile(:r2);
 -- a region's own order: jiance before dibao in 370105 for 2026
 INSERT INTO category_favourability VALUES ('370105', 2026, 'jiance', 1), ('370105', 2026, 'dibao', 2);
@@ -191,6 +195,7 @@ INSERT INTO enrollment (id_number, year, region, enrolled_on) VALUES
  (:'p02', 2027, '370102', '2026-11-15'), (:'p10', 2027, '370102', '2026-10-20');
 SELECT open_batch('civil_affairs', '2026-12-01', 'delta') AS c3 \gset
 INSERT INTO roster_staging VALUES (:c3, 1, '乙十', :'p10', 'tekun', 'change', '2026-12-01', '370102');
+SELECT medaid.close_batch(:c3, (SELECT count(*) FROM medaid.roster_staging WHERE batch_id = :c3)) \g /dev/null
 SELECT applied FROM reconcile(:c3);
 SELECT id_number, year, subsidy_category, subsidy_amount, contribution, subsidy_status
 FROM enrollment WHERE id_number IN (:'p02', :'p10') ORDER BY id_number, year;
@@ -223,6 +228,7 @@ SELECT :'c4', row_number() OVER (ORDER BY county, n), '丁' || n,
 FROM (SELECT county, n, county || to_char(date '1980-01-01' + n, 'YYYYMMDD') || '002' AS body
 	  FROM (VALUES ('371302', 100), ('371303', 99), ('371304', 1)) v(county, people),
 		   generate_series(1, people) n) s;
+SELECT medaid.close_batch(:c4, (SELECT count(*) FROM medaid.roster_staging WHERE batch_id = :c4)) \g /dev/null
 SELECT applied, anomalies FROM reconcile(:c4);
 INSERT INTO enrollment (id_number, year, region, enrolled_on)
 SELECT id_number, 2026, region, '2026-02-01'

@@ -39,6 +39,22 @@ INSERT INTO roster_staging VALUES
  (:b1, 25, '周九', '320102198001010016', 'dibao', 'exit', '2026-01-28', '370105'),
  (:b1, 26, '张三', '11010519491231002X', 'tekun', 'exit', '2026-01-09', '370102'),
  (:b1, 27, '周九', '320102198001010016', 'dibao', 'exit', '2026-01-25', '370105');
+-- a batch is judged only once its loading has ended (docs/rules.md §7)
+SELECT * FROM reconcile(:b1);
+-- close_batch counts the rows loaded against the file's count: a mismatch
+-- names both and leaves the batch open
+SELECT close_batch(:b1, 28);
+SELECT close_batch(:b1, NULL);
+SELECT close_batch(12345, 0);
+SELECT loading_ended_at IS NULL AS still_open FROM batch WHERE batch_id = :b1;
+SELECT close_batch(:b1, 27);
+-- again with the same count it changes nothing; with another it is refused
+SELECT close_batch(:b1, 27);
+SELECT close_batch(:b1, 26);
+SELECT rows_loaded, loading_ended_by = session_user AS by_me, loading_ended_at IS NOT NULL AS closed,
+	   reconciled_at IS NULL AS not_reconciled
+FROM batch WHERE batch_id = :b1;
+SELECT action, counts FROM audit_log WHERE batch_id = :b1 ORDER BY audit_id;
 SELECT * FROM reconcile(:b1);
 -- running it again changes nothing
 SELECT * FROM reconcile(:b1);
@@ -83,6 +99,7 @@ INSERT INTO roster_staging VALUES
  (:b2, 1, '孙七', '130503196704010016', 'jiance', 'add', '2025-11-01', '370104'),
  (:b2, 2, '孙七', '130503196704010016', 'fanpin', 'change', '2026-02-01', '370104'),
  (:b2, 3, '李四', '440524188001010014', 'jiance', 'exit', '2026-02-01', '370103');
+SELECT close_batch(:b2, 3);
 SELECT * FROM reconcile(:b2);
 SELECT row_no, outcome, reason FROM roster_outcome WHERE batch_id = :b2 ORDER BY row_no;
 SELECT * FROM category_timeline('130503196704010016');
@@ -99,6 +116,7 @@ INSERT INTO roster_staging VALUES
  (:b3, 3, '张三丰', '11010519491231002X', 'dibao', NULL, NULL, '370102'),
  (:b3, 4, '孙七', '130503196704010016', 'dibao', '', NULL, '370104'),
  (:b3, 5, '郑十一', '370102195001010011', 'dibao', 'exit', NULL, '370102');
+SELECT close_batch(:b3, 5);
 SELECT * FROM reconcile(:b3);
 SELECT row_no, outcome, reason FROM roster_outcome WHERE batch_id = :b3 ORDER BY row_no;
 SELECT id_number, category, valid_from, valid_to, ended_batch_id = :b3 AS ended_here
@@ -113,6 +131,7 @@ FROM anomaly_return WHERE batch_id = :b1 AND id_number = '130503196704010016' OR
 -- department's next batches apply
 SELECT open_batch('civil_affairs', '2026-03-01', 'snapshot') AS b4 \gset
 INSERT INTO roster_staging VALUES (:b4, 1, '李四', 'bad', 'dibao', NULL, NULL, '370103');
+SELECT close_batch(:b4, 1);
 SELECT * FROM reconcile(:b4);
 SELECT count(*) FILTER (WHERE valid_to IS NULL) AS still_open_periods FROM category_period WHERE dept = 'civil_affairs';
 SELECT * FROM discard_snapshot_exits(:b4);
@@ -133,6 +152,7 @@ INSERT INTO roster_staging VALUES
  (:b5, 2, '王五', '370102195001010011', 'dibao', 'add', '2026-05-10', '370104'),
  (:b5, 3, '王五', '370102195001010011', 'dibao', 'exit', '2026-05-10', '370104'),
  (:b5, 4, '王五', '370102195001010011', 'dibao', 'exit', '2026-05-10', '370104');
+SELECT close_batch(:b5, 4);
 SELECT * FROM reconcile(:b5);
 SELECT row_no, outcome, reason FROM roster_outcome WHERE batch_id = :b5 ORDER BY row_no;
 
@@ -143,6 +163,7 @@ INSERT INTO roster_staging VALUES
  (:b6, 1, '李四', '440524188001010014', 'dibao', NULL, NULL, NULL),
  (:b6, 2, '李四', '440524188001010014', 'dibao_edge', NULL, NULL, '370103'),
  (:b6, 3, '张三', '11010519491231002X', 'dibao', NULL, NULL, '370102');
+SELECT close_batch(:b6, 3);
 SELECT * FROM reconcile(:b6);
 SELECT row_no, outcome, reason FROM roster_outcome WHERE batch_id = :b6 ORDER BY row_no;
 SELECT category, valid_from, valid_to FROM category_period
@@ -167,3 +188,35 @@ SELECT count(*) AS tekun_periods FROM category_period WHERE id_number = '4405241
 -- an update that makes two overlap is refused too
 UPDATE category_period SET valid_to = '2026-01-05'
 WHERE id_number = '440524188001010014' AND category = 'tekun' AND valid_from = '2025-12-01';
+
+-- a batch closed for loading takes no more rows, and its rows cannot
+-- change (only reconcile judges them, exactly as close_batch counted them)
+SELECT open_batch('rural', '2025-01-01', 'delta') AS b7 \gset
+CREATE ROLE medaid_regress_loader IN ROLE medaid_etl;
+SET ROLE medaid_regress_loader;
+-- the name check against a row rejected earlier in the batch: an exit of a
+-- category a new ID never held holds no name, so a later add for the ID
+-- under another name applies (docs/rules.md §7)
+INSERT INTO roster_staging VALUES
+ (:b7, 1, '张三', '370102198506011080', 'fanpin', 'exit', '2025-01-05', '370102'),
+ (:b7, 2, '李四', '370102198506011080', 'fanpin', 'add', '2025-01-20', '370102'),
+ (:b7, 3, '王五', '370102198506011080', 'fanpin', 'exit', '2025-01-25', '370102');
+SELECT close_batch(:b7, 3);
+INSERT INTO roster_staging VALUES (:b7, 4, '李四', '370102198506011080', 'fanpin', 'exit', '2025-01-28', '370102');
+DELETE FROM roster_staging WHERE batch_id = :b7 AND row_no = 3;
+SELECT * FROM reconcile(:b7);
+RESET ROLE;
+DROP OWNED BY medaid_regress_loader;
+DROP ROLE medaid_regress_loader;
+-- rows a superuser (pg_restore) adds to a closed batch are not the rows
+-- close_batch counted: reconcile refuses and changes nothing
+SELECT open_batch('rural', '2025-02-01', 'delta') AS b8 \gset
+INSERT INTO roster_staging VALUES (:b8, 1, '李四', '370102198506011080', 'fanpin', 'exit', '2025-02-05', '370102');
+SELECT close_batch(:b8, 1);
+INSERT INTO roster_staging VALUES (:b8, 2, '李四', '370102198506011080', 'fanpin', 'add', '2025-02-06', '370102');
+SELECT * FROM reconcile(:b8);
+SELECT reconciled_at IS NULL AS not_reconciled FROM batch WHERE batch_id = :b8;
+-- row 3 comes after the add: 李四's name is held, 王五 does not match
+SELECT row_no, outcome, reason FROM roster_outcome WHERE batch_id = :b7 ORDER BY row_no;
+SELECT name FROM person WHERE id_number = '370102198506011080';
+SELECT category, valid_from, valid_to FROM category_period WHERE id_number = '370102198506011080';

@@ -8,6 +8,7 @@ SET datestyle = ISO;
 SET search_path = public;
 SELECT medaid.open_batch('civil_affairs', '2026-01-01', 'delta') AS b \gset
 INSERT INTO medaid.roster_staging VALUES (:b, 1, '李四', '440524188001010014', 'dibao_edge', 'add', '2026-01-03', '370103');
+SELECT medaid.close_batch(:b, (SELECT count(*) FROM medaid.roster_staging WHERE batch_id = :b)) \g /dev/null
 SELECT applied FROM medaid.reconcile(:b);
 SELECT * FROM medaid.category_timeline('440524188001010014');
 SELECT medaid.category_on('440524188001010014', '2026-02-01');

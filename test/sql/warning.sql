@@ -18,14 +18,17 @@ INSERT INTO roster_staging VALUES
  (:c1, 2, '张三', '11010519491231002X', 'dibao', 'add', '2026-01-05', '370102'),
  (:c1, 3, '王五', '370102195001010011', 'tekun', 'add', '2026-01-05', '370102'),
  (:c1, 4, '赵六', '130503196704010016', 'zhongbing', 'add', '2026-01-05', '370104');
+SELECT medaid.close_batch(:c1, (SELECT count(*) FROM medaid.roster_staging WHERE batch_id = :c1)) \g /dev/null
 SELECT applied FROM reconcile(:c1);
 SELECT open_batch('civil_affairs', '2026-02-01', 'delta') AS c2 \gset
 INSERT INTO roster_staging VALUES
  (:c2, 1, '赵六', '130503196704010016', 'dibao_edge', 'add', '2026-02-10', '370104');
+SELECT medaid.close_batch(:c2, (SELECT count(*) FROM medaid.roster_staging WHERE batch_id = :c2)) \g /dev/null
 SELECT applied FROM reconcile(:c2);
 SELECT open_batch('rural', '2026-01-01', 'delta') AS r1 \gset
 INSERT INTO roster_staging VALUES
  (:r1, 1, '王五', '370102195001010011', 'jiance', 'add', '2026-01-05', '370102');
+SELECT medaid.close_batch(:r1, (SELECT count(*) FROM medaid.roster_staging WHERE batch_id = :r1)) \g /dev/null
 SELECT applied FROM reconcile(:r1);
 
 -- settlements: rows of months without partitions wait in the default one
@@ -167,6 +170,7 @@ SELECT * FROM run_monthly_warnings('2026-02-01');
 SELECT open_batch('rural', '2026-11-01', 'delta') AS late \gset
 INSERT INTO roster_staging VALUES
  (:late, 1, '某人', '830000199201300022', 'jiance', 'add', '2026-06-01', '370102');
+SELECT medaid.close_batch(:late, (SELECT count(*) FROM medaid.roster_staging WHERE batch_id = :late)) \g /dev/null
 SELECT applied FROM reconcile(:late);
 SELECT batch_id = :late AS this_batch, id_number, category, change, effective_date, settlement_id, settle_date, burden
 FROM settlement_reassessment ORDER BY settle_date;
@@ -242,6 +246,7 @@ INSERT INTO settlement (settlement_id, id_number, settle_date, region, total) VA
 SELECT open_batch('rural', '2026-12-01', 'delta') AS eq \gset
 INSERT INTO roster_staging VALUES
  (:eq, 1, '李四', '440524188001010014', 'jiance', 'add', '2026-12-01', '370103');
+SELECT medaid.close_batch(:eq, (SELECT count(*) FROM medaid.roster_staging WHERE batch_id = :eq)) \g /dev/null
 SELECT applied FROM reconcile(:eq);
 INSERT INTO settlement (settlement_id, id_number, settle_date, region, total) VALUES
  ('M6', '440524188001010014', '2026-12-02', '370103', 30000.00);

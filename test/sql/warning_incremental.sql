@@ -38,10 +38,12 @@ SELECT :c, row_number() OVER (), name, id::text, cat, 'add', d, home
 FROM (SELECT name, id, home, 'dibao_edge' AS cat, date '2026-01-01' + n % 20 AS d FROM people WHERE n % 5 = 0
 	  UNION ALL
 	  SELECT name, id, home, 'tekun', date '2026-01-01' FROM people WHERE n % 11 = 0) x;
+SELECT medaid.close_batch(:c, (SELECT count(*) FROM medaid.roster_staging WHERE batch_id = :c)) \g /dev/null
 SELECT applied, anomalies FROM reconcile(:c);
 SELECT open_batch('rural', '2026-01-01', 'delta') AS r \gset
 INSERT INTO roster_staging
 SELECT :r, row_number() OVER (), name, id::text, 'jiance', 'add', date '2026-01-03', home FROM people WHERE n % 7 = 0;
+SELECT medaid.close_batch(:r, (SELECT count(*) FROM medaid.roster_staging WHERE batch_id = :r)) \g /dev/null
 SELECT applied, anomalies FROM reconcile(:r);
 
 -- one month: its settlements (some people twice, some reversals of
@@ -149,11 +151,13 @@ SELECT pg_temp.month(k) FROM generate_series(1, 5) k;
 SELECT open_batch('civil_affairs', '2026-06-01', 'delta') AS c \gset
 INSERT INTO roster_staging
 SELECT :c, row_number() OVER (), name, id::text, 'dibao_edge', 'exit', date '2026-06-15', home FROM people WHERE n % 10 = 0;
+SELECT medaid.close_batch(:c, (SELECT count(*) FROM medaid.roster_staging WHERE batch_id = :c)) \g /dev/null
 SELECT applied, anomalies FROM reconcile(:c);
 SELECT pg_temp.month(6);
 SELECT open_batch('rural', '2026-07-01', 'delta') AS r \gset
 INSERT INTO roster_staging
 SELECT :r, row_number() OVER (), name, id::text, 'jiance', 'add', date '2026-07-01', home FROM people WHERE n % 13 = 0 AND n % 7 <> 0;
+SELECT medaid.close_batch(:r, (SELECT count(*) FROM medaid.roster_staging WHERE batch_id = :r)) \g /dev/null
 SELECT applied, anomalies FROM reconcile(:r);
 SELECT pg_temp.month(7);
 -- August: the threshold ratios change, so August runs in full
@@ -164,6 +168,7 @@ SELECT pg_temp.month(9);
 SELECT open_batch('civil_affairs', '2026-10-01', 'delta') AS c \gset
 INSERT INTO roster_staging
 SELECT :c, row_number() OVER (), name, id::text, 'dibao_edge', 'add', date '2026-03-01', home FROM people WHERE n % 17 = 0 AND n % 5 <> 0;
+SELECT medaid.close_batch(:c, (SELECT count(*) FROM medaid.roster_staging WHERE batch_id = :c)) \g /dev/null
 SELECT applied, anomalies FROM reconcile(:c);
 SELECT pg_temp.month(k) FROM generate_series(10, 12) k;
 -- the next year starts in full

@@ -117,6 +117,8 @@ CREATE TABLE medaid_model.work (
 	outcome text
 );
 -- new IDs of the batch: the name of their first row that passes rule 1
+-- and could start a category (a snapshot's row, a delta's add or change;
+-- a delta's exit of a new ID was never held and holds no name)
 CREATE TABLE medaid_model.first_name (
 	id medaid.cnid PRIMARY KEY,
 	name text NOT NULL
@@ -281,7 +283,9 @@ BEGIN
 			IF held IS NULL THEN
 				SELECT f.name INTO held FROM medaid_model.first_name f WHERE f.id = w.id;
 				IF held IS NULL THEN
-					INSERT INTO medaid_model.first_name VALUES (w.id, w.name);
+					IF p_mode = 'snapshot' OR w.event IN ('add', 'change') THEN
+						INSERT INTO medaid_model.first_name VALUES (w.id, w.name);
+					END IF;
 					held := w.name;
 				END IF;
 			END IF;

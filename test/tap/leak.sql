@@ -113,11 +113,13 @@ FROM generate_series(1, 2000) n, LATERAL (SELECT CASE WHEN n % 2 = 0 THEN '37010
 INSERT INTO medaid.roster_staging
 SELECT :b1, 10000 + n, 'm' || n, pg_temp.mkid(r, n), 'dibao_edge', 'add', '2026-01-02', r
 FROM generate_series(1, 200) n, LATERAL (SELECT CASE WHEN n % 2 = 0 THEN '370102' ELSE '370103' END AS r) x;
+SELECT medaid.close_batch(:b1, (SELECT count(*) FROM medaid.roster_staging WHERE batch_id = :b1)) \g /dev/null
 SELECT anomalies AS anomalies1 FROM medaid.reconcile(:b1) \gset
 SELECT medaid.open_batch('rural', '2026-01-01', 'delta') AS b2 \gset
 INSERT INTO medaid.roster_staging
 SELECT :b2, n, 'n' || n, pg_temp.mkid(r, n), 'jiance', 'add', '2026-01-03', r
 FROM generate_series(1, 200) n, LATERAL (SELECT CASE WHEN n % 2 = 0 THEN '370102' ELSE '370103' END AS r) x;
+SELECT medaid.close_batch(:b2, (SELECT count(*) FROM medaid.roster_staging WHERE batch_id = :b2)) \g /dev/null
 SELECT applied AS applied2 FROM medaid.reconcile(:b2) \gset
 INSERT INTO medaid.settlement (settlement_id, id_number, settle_date, region, total)
 SELECT 'S' || n, pg_temp.mkid(r, n), '2026-01-10', r, 90000.00

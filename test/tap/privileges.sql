@@ -4,7 +4,7 @@
 \i test/support/tap_setup.sql
 SET datestyle = ISO;
 BEGIN;
-SELECT plan(74);
+SELECT plan(77);
 
 -- run a query as a role and return its rows as text (the caller stays the
 -- superuser that records the results)
@@ -88,6 +88,8 @@ SELECT lives_ok(format($$SELECT pg_temp.do_as('t_etl', %L)$$, format($q$
 		(5, '戊', '370103198013010011', 'dibao', 'add', '2026-01-02'::date, '370103')) v RETURNING 1)
 	SELECT count(*) FROM s$q$, :'a', :'b', :'c')),
 	'ETL opens a batch and stages its rows');
+SELECT is(pg_temp.do_as('t_etl', $$SELECT medaid.close_batch((SELECT max(batch_id) FROM medaid.batch), 5)::text$$),
+	'5', 'ETL closes the batch for loading: its file declares 5 rows');
 SELECT is(pg_temp.do_as('t_etl',
 	$$SELECT applied || '/' || anomalies FROM medaid.reconcile((SELECT max(batch_id) FROM medaid.batch))$$),
 	'3/2', 'ETL reconciles: 3 applied, 2 anomalies returned');
@@ -96,6 +98,8 @@ SELECT lives_ok(format($$SELECT pg_temp.do_as('t_etl', %L)$$, format($q$
 	s AS (INSERT INTO medaid.roster_staging SELECT b.id, v.* FROM b, (VALUES
 		(1, '己', '370102198013010011', 'jiance', 'add', '2026-01-02'::date, '370102')) v RETURNING 1)
 	SELECT count(*) FROM s$q$)), 'ETL stages a rural batch');
+SELECT is(pg_temp.do_as('t_etl', $$SELECT medaid.close_batch((SELECT max(batch_id) FROM medaid.batch), 1)::text$$),
+	'1', 'ETL closes the rural batch');
 SELECT is(pg_temp.do_as('t_etl',
 	$$SELECT anomalies FROM medaid.reconcile((SELECT max(batch_id) FROM medaid.batch))$$),
 	'1', 'ETL reconciles it: its row is an anomaly for rural');
@@ -162,6 +166,8 @@ SELECT throws_ok($$SELECT * FROM pg_temp.as_role('t_county', 'SELECT count(*) FR
 	'42501', NULL, 'county does not read the analysts'' views');
 SELECT throws_ok($$SELECT * FROM pg_temp.as_role('t_county', 'SELECT count(*) FROM medaid.reconcile(1)')$$,
 	'42501', NULL, 'county cannot reconcile');
+SELECT throws_ok($$SELECT * FROM pg_temp.as_role('t_county', 'SELECT medaid.close_batch(1, 0)')$$,
+	'42501', NULL, 'county cannot close a batch');
 SELECT throws_ok($$SELECT * FROM pg_temp.as_role('t_county', 'SELECT count(*) FROM medaid.region_access')$$,
 	'42501', NULL, 'county cannot read the region mapping');
 SELECT throws_ok($$SELECT * FROM pg_temp.as_role('t_county', 'SELECT count(*) FROM medaid.burden_year')$$,
@@ -279,7 +285,7 @@ SELECT throws_ok($$SELECT pg_temp.do_as('t_etl', 'SELECT (medaid.settlement_load
 
 -- the audit: who did what, with counts
 SELECT set_eq($$SELECT DISTINCT action FROM medaid.audit_log WHERE login = current_user AND acting_role = 't_etl'$$,
-	ARRAY['open_batch', 'reconcile', 'anomaly_return', 'settlement_insert', 'warning_run', 'warning_push'],
+	ARRAY['open_batch', 'close_batch', 'reconcile', 'anomaly_return', 'settlement_insert', 'warning_run', 'warning_push'],
 	'every step of the ETL job is audited under the role that did it');
 SELECT is((SELECT counts FROM medaid.audit_log WHERE action = 'reconcile' ORDER BY audit_id LIMIT 1),
 	'{"exits": 0, "applied": 3, "anomalies": 2, "duplicates": 0, "rows_staged": 5}'::jsonb, 'the reconcile entry has its counts');

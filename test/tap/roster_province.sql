@@ -86,6 +86,7 @@ BEGIN
 		INSERT INTO medaid.roster_staging (batch_id, row_no, name, id_number, category, event, event_date, region)
 		SELECT bid, s.row_no, s.name, s.id_number, s.category, s.event, s.event_date, s.region
 		FROM medaid_province.roster_staging s WHERE s.batch_id = b.batch_no;
+		PERFORM medaid.close_batch(bid, (SELECT count(*) FROM medaid_province.roster_staging s WHERE s.batch_id = b.batch_no));
 		INSERT INTO run (batch_no, batch_id, dept, period, mode) VALUES (b.batch_no, bid, b.dept, b.period, b.mode);
 
 		t0 := clock_timestamp();

@@ -37,9 +37,11 @@ SELECT medaid.open_batch('civil_affairs', '2026-01-01', 'delta') AS b1 \gset
 INSERT INTO medaid.roster_staging
 SELECT :b1, n, '张' || chr(19968 + n), pg_temp.mkid('370102', n), 'dibao', 'add', '2026-01-05', '370102'
 FROM generate_series(1, 12) n;
+SELECT medaid.close_batch(:b1, (SELECT count(*) FROM medaid.roster_staging WHERE batch_id = :b1)) \g /dev/null
 SELECT applied FROM medaid.reconcile(:b1);
 SELECT medaid.open_batch('civil_affairs', '2026-02-01', 'snapshot') AS b2 \gset
 SET client_min_messages = error;
+SELECT medaid.close_batch(:b2, (SELECT count(*) FROM medaid.roster_staging WHERE batch_id = :b2)) \g /dev/null
 SELECT pg_temp.do_as('t_etl', format('SELECT exits FROM medaid.reconcile(%s)', :b2));
 RESET client_min_messages;
 

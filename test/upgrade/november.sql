@@ -13,6 +13,7 @@ CREATE TEMP TABLE upgrade_file (row_no int, name text, id_number text, category 
 \copy upgrade_file FROM 'demo/roster_civil_2026-11.csv' WITH (FORMAT csv, HEADER)
 SELECT medaid.open_batch('civil_affairs', '2026-11-01', 'snapshot') AS b \gset
 INSERT INTO medaid.roster_staging SELECT :b, * FROM upgrade_file;
+SELECT medaid.close_batch(:b, (SELECT count(*) FROM upgrade_file)) \g /dev/null
 SELECT * FROM medaid.reconcile(:b) \g /dev/null
 
 CREATE TEMP TABLE upgrade_settlements (LIKE medaid.settlement INCLUDING DEFAULTS);

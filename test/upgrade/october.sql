@@ -20,16 +20,25 @@ INSERT INTO medaid.subsidy_rule (region_prefix, year, category, amount, source) 
 	('37', 2026, 'dibao_edge', 150.00, 'upgrade test'),
 	('37', 2026, 'jiance', 100.00, 'upgrade test');
 
+-- 0.2.0 reconciles a batch only once close_batch has ended its loading;
+-- 0.1.0 has no close_batch (its batches upgrade as closed when reconciled)
+SELECT to_regprocedure('medaid.close_batch(bigint, bigint)') IS NOT NULL AS has_close_batch \gset
 CREATE TEMP TABLE upgrade_file (row_no int, name text, id_number text, category text,
 								event text, event_date date, region text);
 \copy upgrade_file FROM 'demo/roster_civil_2026-10.csv' WITH (FORMAT csv, HEADER)
 SELECT medaid.open_batch('civil_affairs', '2026-10-01', 'delta') AS b \gset
 INSERT INTO medaid.roster_staging SELECT :b, * FROM upgrade_file;
+\if :has_close_batch
+SELECT medaid.close_batch(:b, (SELECT count(*) FROM upgrade_file)) \g /dev/null
+\endif
 SELECT * FROM medaid.reconcile(:b) \g /dev/null
 TRUNCATE upgrade_file;
 \copy upgrade_file FROM 'demo/roster_rural_2026-10.csv' WITH (FORMAT csv, HEADER)
 SELECT medaid.open_batch('rural', '2026-10-01', 'delta') AS b \gset
 INSERT INTO medaid.roster_staging SELECT :b, * FROM upgrade_file;
+\if :has_close_batch
+SELECT medaid.close_batch(:b, (SELECT count(*) FROM upgrade_file)) \g /dev/null
+\endif
 SELECT * FROM medaid.reconcile(:b) \g /dev/null
 SELECT medaid.mark_reviewed('370102', '2026-10-01', 'upgrade test') \g /dev/null
 
