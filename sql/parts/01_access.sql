@@ -11,6 +11,8 @@
 --                        close_batch,
 --                        category_on, category_timeline
 --   06_reconcile         reconcile and its steps
+--   06_snapshot_holds    snapshots that would empty a roster, held until
+--                        an administrator confirms or discards their exits
 --   07_review            the counties' monthly review
 --   08_burden            annual_burden, burden states, thresholds
 --   09_settlements       settlement, its partitions, the load trigger,
