@@ -5,7 +5,7 @@ EXTVERSION = $(shell sed -n "s/^default_version *= *'\(.*\)'/\1/p" $(EXTENSION).
 
 MODULE_big = medaid
 OBJS = src/medaid.o src/cnid_parse.o src/cnid.o src/name_normalize.o src/name.o src/category.o src/fen.o src/burden.o src/burden_state.o src/utf8.o \
-	src/redact.o src/log_redact.o
+	src/redact.o src/log_redact.o src/redact_sql.o
 
 # sql/parts/*.sql, in the order of their numbers, are the one source of the
 # newest install script: the Makefile concatenates them into
