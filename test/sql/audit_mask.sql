@@ -8,6 +8,8 @@ SET datestyle = ISO;
 SELECT medaid.mask_id_runs(t) FROM (VALUES
 	('checked 110101199003077782 ok'),
 	('checked 110101 19900307 7782 ok'),
+	('checked 110101  19900307  7782 ok'),
+	(E'checked 110101\t19900307\n7782 ok'),
 	('checked 110101-1990-0307-7782 ok'),
 	('checked １１０１０１１９９００３０７７７８２ ok'),
 	('checked １１０１０１　１９９００３０７　７７８２ ok'),
