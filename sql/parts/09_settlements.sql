@@ -135,6 +135,31 @@ BEGIN
 				  DETAIL = 'A settlement is dated from 1900-01-01 to 2999-12-31 (load_settlements refuses other dates as bad_date).',
 				  HINT = 'Correct the date in the source; a BC date is usually a sign that year and day were swapped.';
 	END IF;
+	-- amounts load_settlements accepts (bad_amount: at most 13 digits
+	-- before the point), so that the burden states below never overflow
+	-- with an error that names no row; and assistance never more than the
+	-- personal burden it pays part of (assistance_more_than_burden)
+	SELECT x.settlement_id, v.field, v.amount, x.burden INTO bad
+	FROM new_rows x
+	CROSS JOIN LATERAL (VALUES (1, 'total', x.total), (2, 'fund_paid', x.fund_paid), (3, 'critical_paid', x.critical_paid),
+							   (4, 'assistance_paid', x.assistance_paid)) v(n, field, amount)
+	WHERE abs(v.amount) >= 10000000000000
+	ORDER BY x.settlement_id, v.n LIMIT 1;
+	IF FOUND THEN
+		RAISE EXCEPTION 'settlement %: % % is out of range', quote_literal(bad.settlement_id), bad.field, bad.amount
+			USING ERRCODE = 'numeric_value_out_of_range',
+				  DETAIL = 'An amount has at most 13 digits before the point (load_settlements refuses more as bad_amount).';
+	END IF;
+	SELECT x.settlement_id, x.assistance_paid AS amount, x.burden INTO bad
+	FROM new_rows x
+	WHERE x.reverses IS NULL AND x.assistance_paid > x.burden
+	ORDER BY x.settlement_id LIMIT 1;
+	IF FOUND THEN
+		RAISE EXCEPTION 'settlement %: assistance_paid % is more than the personal burden %', quote_literal(bad.settlement_id),
+			bad.amount, bad.burden
+			USING ERRCODE = 'check_violation',
+				  DETAIL = 'Medical assistance pays part of the burden left after basic and critical-illness insurance (total - fund_paid - critical_paid), never more (load_settlements: assistance_more_than_burden).';
+	END IF;
 	-- one id twice in this statement, or already held
 	SELECT x.settlement_id, count(*) AS times INTO bad
 	FROM new_rows x GROUP BY x.settlement_id HAVING count(*) > 1 LIMIT 1;
@@ -249,7 +274,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION medaid.settlement_accept() IS
-'statement trigger on settlement: refuses dates outside 1900-01-01 to 2999-12-31, duplicate settlement_ids and broken reversals with a clear error, records every id, and adds the rows to the people''s burden states (burden_year)';
+'statement trigger on settlement: refuses dates outside 1900-01-01 to 2999-12-31, amounts of more than 13 digits, assistance above the personal burden, duplicate settlement_ids and broken reversals with a clear error, records every id, and adds the rows to the people''s burden states (burden_year)';
 CREATE TRIGGER settlement_accept AFTER INSERT ON medaid.settlement
 	REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION medaid.settlement_accept();
 
