@@ -419,18 +419,18 @@ check "mode C: CSV column shifted: the primary message" in_log C -F "value \"$ID
 check "mode C: ::date: the primary message" in_log C -F "\"$ID_G\""
 
 # B: the hook off, the recommended settings: nothing leaks
-run_mode B medaid.redact_log=off log_statement=ddl log_error_verbosity=terse log_min_messages=warning \
-	log_min_error_statement=panic log_min_duration_statement=-1 log_min_duration_sample=-1 \
-	log_parameter_max_length=0 log_parameter_max_length_on_error=0 log_lock_waits=on
+# (README's recommended settings, but log_min_messages)
+recommended=(log_statement=ddl log_error_verbosity=terse log_min_error_statement=panic
+	log_min_duration_statement=-1 log_min_duration_sample=-1 log_parameter_max_length=0
+	log_parameter_max_length_on_error=0 log_lock_waits=on)
+run_mode B medaid.redact_log=off log_min_messages=warning "${recommended[@]}"
 check "mode B: no fixture in the log" test "$hits_fixed" -eq 0
 check "mode B: nothing matches [0-9]{17}[0-9Xx]" test "$hits_regex" -eq 0
 check "mode B: no fixture once separators are dropped" test "$hits_norm" -eq 0
 check "mode B: the errors were logged (terse)" in_log B -F 'duplicate key value violates unique constraint "people_pkey"'
 
 # P: the recommended settings do not hide PostgreSQL's own primary messages
-run_mode P medaid.redact_log=off log_statement=ddl log_error_verbosity=terse log_min_messages=warning \
-	log_min_error_statement=panic log_min_duration_statement=-1 log_min_duration_sample=-1 \
-	log_parameter_max_length=0 log_parameter_max_length_on_error=0 log_lock_waits=on
+run_mode P medaid.redact_log=off log_min_messages=warning "${recommended[@]}"
 check "mode P: without the hook, a CSV column shifted puts the ID into the primary message" \
 	in_log P -F "value \"$ID_F\" is out of range for type integer"
 check "mode P: so does '...'::int" in_log P -E "ERROR: +value \"$ID_F\" is out of range for type integer"
@@ -438,9 +438,7 @@ check "mode P: and '...'::date" in_log P -E "ERROR: +.*\"$ID_G\""
 
 # L: the recommended settings and log_min_messages = log: nothing leaks,
 # and no error is logged at all
-run_mode L medaid.redact_log=off log_statement=ddl log_error_verbosity=terse log_min_messages=log \
-	log_min_error_statement=panic log_min_duration_statement=-1 log_min_duration_sample=-1 \
-	log_parameter_max_length=0 log_parameter_max_length_on_error=0 log_lock_waits=on
+run_mode L medaid.redact_log=off log_min_messages=log "${recommended[@]}"
 check "mode L: no fixture in the log" test "$hits_fixed" -eq 0
 check "mode L: nothing matches [0-9]{17}[0-9Xx]" test "$hits_regex" -eq 0
 check "mode L: no fixture once separators are dropped" test "$hits_norm" -eq 0
