@@ -5,7 +5,7 @@ EXTVERSION = $(shell sed -n "s/^default_version *= *'\(.*\)'/\1/p" $(EXTENSION).
 
 MODULE_big = medaid
 OBJS = src/medaid.o src/cnid_parse.o src/cnid.o src/name_normalize.o src/name.o src/category.o src/fen.o src/burden.o src/burden_state.o src/utf8.o \
-	src/redact.o src/log_redact.o
+	src/redact.o src/log_redact.o src/redact_sql.o
 
 # sql/parts/*.sql, in the order of their numbers, are the one source of the
 # newest install script: the Makefile concatenates them into
@@ -60,9 +60,9 @@ build/cnid_parse_test: test/unit/cnid_parse_test.c $(CORE_SRC) src/cnid_parse.h 
 	$(CC) -std=c99 -O1 -g -Wall -Wextra -Werror $(SANITIZE) -Isrc -o $@ test/unit/cnid_parse_test.c $(CORE_SRC)
 
 # the log redaction scanner's unit test (src/redact.c)
-build/redact_test: test/unit/redact_test.c src/redact.c src/redact.h src/utf8_codec.h
+build/redact_test: test/unit/redact_test.c src/redact.c src/redact.h src/cnid_parse.c src/cnid_parse.h src/utf8_codec.h
 	@mkdir -p build
-	$(CC) -std=c99 -O1 -g -Wall -Wextra -Werror $(SANITIZE) -Isrc -o $@ test/unit/redact_test.c src/redact.c
+	$(CC) -std=c99 -O1 -g -Wall -Wextra -Werror $(SANITIZE) -Isrc -o $@ test/unit/redact_test.c src/redact.c src/cnid_parse.c
 
 # Runs every unit test, then prints their summed "N passed, N failed".
 UNIT_TESTS = build/cnid_parse_test build/redact_test
@@ -75,9 +75,9 @@ build/cnid_fuzz: test/unit/cnid_fuzz.c $(CORE_SRC) src/cnid_parse.h src/name_nor
 	@mkdir -p build
 	$(FUZZ_CC) -O1 -g -Wall -Wextra -Werror -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Isrc -o $@ test/unit/cnid_fuzz.c $(CORE_SRC)
 
-build/redact_fuzz: test/unit/redact_fuzz.c src/redact.c src/redact.h src/utf8_codec.h
+build/redact_fuzz: test/unit/redact_fuzz.c src/redact.c src/redact.h src/cnid_parse.c src/cnid_parse.h src/utf8_codec.h
 	@mkdir -p build
-	$(FUZZ_CC) -O1 -g -Wall -Wextra -Werror -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Isrc -o $@ test/unit/redact_fuzz.c src/redact.c
+	$(FUZZ_CC) -O1 -g -Wall -Wextra -Werror -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Isrc -o $@ test/unit/redact_fuzz.c src/redact.c src/cnid_parse.c
 
 # make fuzz FUZZ_SECONDS=600 for a long run; CI runs a short one.  The
 # seconds are shared: the redaction scanner (small, quickly covered) gets

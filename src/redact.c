@@ -7,15 +7,17 @@
  * character that is neither a digit nor a separator, so it ends a run and
  * is copied unchanged.  Nothing is read past the terminating NUL.
  *
- * A run is the widest stretch of digits where a single separator may
- * stand between two digits; two separators in a row end it.  The
- * separators are those the cnid parser drops (cnid_parse.c) except the
- * ASCII control characters: ' ', U+00A0, U+3000, U+200B, U+FEFF, '-',
- * U+FF0D, U+2010..U+2015, U+2212 and U+FE63.  Tab and newline end a run:
- * COPY's text format puts a tab between columns, and a run that crossed
- * it would swallow the numbers of the next columns.  If 15 or more digits
- * are found, a following x, X, U+FF58 or U+FF38 (directly or after one
- * separator) belongs to the run as its last character.  A run is written
+ * A run is the widest stretch of digits where separators, any number of
+ * them, may stand between two digits: the separators are exactly those
+ * the cnid parser drops (cnid_parse.c), ' ', tab, newline, CR, VT, FF,
+ * U+00A0, U+3000, U+200B, U+FEFF, '-', U+FF0D, U+2010..U+2015, U+2212 and
+ * U+FE63, so every spelling of a number the parser accepts is one run
+ * ("110101  19900307  7782", "110101\t19900307\t7782" in a CSV field).
+ * The price: numbers in neighbouring columns that only separators part
+ * (COPY's text format puts a tab between columns) join the run and are
+ * masked with it.  If 15 or more digits are found, a following x, X,
+ * U+FF58 or U+FF38 (directly or after separators) belongs to the run as
+ * its last character.  A run is written
  * as its first 6 and last 4 characters (digits kept as they were, ASCII
  * or full-width) with one '*' for each character between; its
  * separators are dropped, so every masked number has the same shape.
@@ -63,7 +65,7 @@ classify(const unsigned char *s, size_t len, size_t *i)
 			return KIND_DIGIT;
 		if (c == 'x' || c == 'X')
 			return KIND_X;
-		if (c == ' ' || c == '-')
+		if (c == ' ' || c == '-' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f')
 			return KIND_SEPARATOR;
 		return KIND_OTHER;
 	}
@@ -88,7 +90,6 @@ next_run(const unsigned char *s, size_t len, size_t from, id_run *run)
 	size_t		digits = 0;
 	size_t		start = 0;
 	size_t		end = 0;
-	int			after_separator = 0;
 
 	while (i < len)
 	{
@@ -101,14 +102,10 @@ next_run(const unsigned char *s, size_t len, size_t from, id_run *run)
 					start = at;
 				digits++;
 				end = i;
-				after_separator = 0;
 				continue;
 			case KIND_SEPARATOR:
-				if (digits > 0 && !after_separator)
-				{
-					after_separator = 1;
+				if (digits > 0)
 					continue;
-				}
 				break;
 			case KIND_X:
 				if (digits >= REDACT_MIN_DIGITS)
@@ -126,7 +123,6 @@ next_run(const unsigned char *s, size_t len, size_t from, id_run *run)
 		if (digits >= REDACT_MIN_DIGITS)
 			break;
 		digits = 0;
-		after_separator = 0;
 	}
 	if (digits < REDACT_MIN_DIGITS)
 		return 0;

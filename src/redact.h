@@ -6,10 +6,10 @@
  *		test/unit/redact_fuzz.c).
  *
  * A run is 15 or more digits (ASCII 0-9 or full-width U+FF10..U+FF19),
- * where one separator may stand between two digits (space, U+00A0,
- * U+3000, hyphens and dashes: see redact.c; not tab or newline),
- * optionally followed by x, X, U+FF58 or U+FF38 (after at most one
- * separator).  It is rewritten as its first 6 characters, one '*' per
+ * where separators may stand between two digits (those the cnid parser
+ * drops, any number of them: white space, U+00A0, U+3000, hyphens and
+ * dashes: see redact.c), optionally followed by x, X, U+FF58 or U+FF38
+ * (after separators or none).  It is rewritten as its first 6 characters, one '*' per
  * masked character and its last 4 characters; the separators inside it
  * are dropped.  An 18-character number becomes 6 + 8 '*' + 4, as
  * cnid_mask shows it.  The result is never longer than the input and

@@ -114,15 +114,23 @@ $$;
 COMMENT ON FUNCTION medaid.region_patterns(name) IS
 'the LIKE patterns of the regions a role may see (region_access, through its memberships; every region for medaid_admin and superusers; none for a role the session is not a member of): what the row-level security policies and the regional views filter by';
 
+-- Free text a caller sets (application_name, a review note, role names)
+-- is stored with its ID-like digit runs masked, as the server log shows
+-- them (src/redact.c): an audit row never holds a full ID.
+CREATE FUNCTION medaid.mask_id_runs(t text) RETURNS text
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION medaid.mask_id_runs(text) IS
+'free text with every ID-like run (15 or more ASCII or full-width digits, separators between them as the ID parser accepts, a trailing X) masked as the log redaction masks it: first 6 and last 4 characters, one * for each between; for free text medaid stores';
+
 CREATE SEQUENCE medaid.audit_log_id_seq;
 COMMENT ON SEQUENCE medaid.audit_log_id_seq IS 'audit log ids';
 CREATE TABLE medaid.audit_log (
 	audit_id bigint PRIMARY KEY DEFAULT pg_catalog.nextval('medaid.audit_log_id_seq'),
 	at timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
-	login name NOT NULL DEFAULT SESSION_USER,
-	acting_role name NOT NULL DEFAULT medaid.caller(),
+	login name NOT NULL DEFAULT medaid.mask_id_runs(SESSION_USER)::name,
+	acting_role name NOT NULL DEFAULT medaid.mask_id_runs(medaid.caller())::name,
 	client_addr inet DEFAULT pg_catalog.inet_client_addr(),
-	application_name text DEFAULT pg_catalog.current_setting('application_name'),
+	application_name text DEFAULT medaid.mask_id_runs(pg_catalog.current_setting('application_name')),
 	action text NOT NULL CHECK (action IN ('open_batch', 'close_batch', 'reconcile', 'anomaly_return', 'warning_run', 'warning_push',
 										   'review_signoff', 'settlement_load', 'settlement_insert', 'partition_create',
 										   'burden_rebuild', 'settlement_summary', 'access_change', 'config_change',
@@ -143,10 +151,10 @@ COMMENT ON TABLE medaid.audit_log IS
 'who did what, when, to what, with what counts: every reconciliation, anomaly return, snapshot hold and its decision, warning run, push, review sign-off, settlement load, settlement summary, access and configuration change (committed work only; never a full ID); only medaid_admin may read it or delete old rows, nobody may change a row';
 COMMENT ON COLUMN medaid.audit_log.audit_id IS 'the entry';
 COMMENT ON COLUMN medaid.audit_log.at IS 'when (clock time)';
-COMMENT ON COLUMN medaid.audit_log.login IS 'the session''s login role';
-COMMENT ON COLUMN medaid.audit_log.acting_role IS 'the role it acted as (SET ROLE), else the login';
+COMMENT ON COLUMN medaid.audit_log.login IS 'the session''s login role (ID-like digit runs masked: mask_id_runs)';
+COMMENT ON COLUMN medaid.audit_log.acting_role IS 'the role it acted as (SET ROLE), else the login (ID-like digit runs masked)';
 COMMENT ON COLUMN medaid.audit_log.client_addr IS 'the client''s address; NULL over a Unix socket';
-COMMENT ON COLUMN medaid.audit_log.application_name IS 'the client''s application_name';
+COMMENT ON COLUMN medaid.audit_log.application_name IS 'the client''s application_name, ID-like digit runs masked (mask_id_runs)';
 COMMENT ON COLUMN medaid.audit_log.action IS 'what was done: open_batch, close_batch, reconcile, anomaly_return, warning_run, warning_push, review_signoff, settlement_load, settlement_insert, partition_create, burden_rebuild, settlement_summary, access_change, config_change, audit_purge, snapshot_hold, snapshot_confirm, snapshot_discard';
 COMMENT ON COLUMN medaid.audit_log.batch_id IS 'the roster batch, for open_batch, close_batch, reconcile, anomaly_return and the snapshot holds';
 COMMENT ON COLUMN medaid.audit_log.load_id IS 'the settlement load, for settlement_load';

@@ -142,6 +142,7 @@ BEGIN
 		SELECT f.*,
 			   CASE
 				WHEN f.name IS NULL OR f.name = '' THEN 'missing_name'
+				WHEN char_length(f.name) > 100 THEN 'name_too_long'
 				WHEN f.id IS NULL THEN 'id_' || medaid.cnid_invalid_reason(f.raw_id)
 				WHEN f.raw_category IS NULL OR btrim(f.raw_category) = '' THEN 'missing_category'
 				WHEN f.category IS NULL THEN 'unknown_category'

@@ -15,7 +15,7 @@ COMMENT ON COLUMN medaid.monthly_review.region IS 'the county';
 COMMENT ON COLUMN medaid.monthly_review.month IS 'the month reviewed (first day): the period of the batches whose changes were reviewed';
 COMMENT ON COLUMN medaid.monthly_review.reviewed_by IS 'who signed off';
 COMMENT ON COLUMN medaid.monthly_review.reviewed_at IS 'when';
-COMMENT ON COLUMN medaid.monthly_review.note IS 'the reviewer''s note';
+COMMENT ON COLUMN medaid.monthly_review.note IS 'the reviewer''s note, ID-like digit runs masked (mask_id_runs)';
 
 CREATE VIEW medaid.review_status WITH (security_barrier = true) AS
 	SELECT c.region, c.month, c.adds, c.exits, c.changes,
@@ -66,7 +66,7 @@ BEGIN
 				  HINT = 'An administrator maps roles to regions in medaid.region_access.';
 	END IF;
 	INSERT INTO medaid.monthly_review AS m (region, month, note)
-	VALUES (mark_reviewed.region, date_trunc('month', mark_reviewed.month)::date, mark_reviewed.note)
+	VALUES (mark_reviewed.region, date_trunc('month', mark_reviewed.month)::date, medaid.mask_id_runs(mark_reviewed.note))
 	ON CONFLICT (region, month) DO UPDATE
 		SET reviewed_by = SESSION_USER, reviewed_at = now(), note = EXCLUDED.note
 	RETURNING m.* INTO result;

@@ -121,6 +121,45 @@ DECLARE
 	originals text[];
 	reversals bigint;
 BEGIN
+	-- the dates load_settlements accepts (10_settlement_staging, bad_date):
+	-- years 1900 to 2999.  Without this a direct INSERT or COPY took
+	-- 9999-12-31, 0001-01-01 and BC dates, whose months have no partition
+	-- name of their own (settlement_y0001m01 is 1 BC and AD 1).
+	SELECT x.settlement_id, x.settle_date INTO bad
+	FROM new_rows x
+	WHERE x.settle_date < date '1900-01-01' OR x.settle_date > date '2999-12-31'
+	ORDER BY x.settlement_id LIMIT 1;
+	IF FOUND THEN
+		RAISE EXCEPTION 'settlement %: settle_date % is out of range', quote_literal(bad.settlement_id), bad.settle_date
+			USING ERRCODE = 'datetime_field_overflow',
+				  DETAIL = 'A settlement is dated from 1900-01-01 to 2999-12-31 (load_settlements refuses other dates as bad_date).',
+				  HINT = 'Correct the date in the source; a BC date is usually a sign that year and day were swapped.';
+	END IF;
+	-- amounts load_settlements accepts (bad_amount: at most 13 digits
+	-- before the point), so that the burden states below never overflow
+	-- with an error that names no row; and assistance never more than the
+	-- personal burden it pays part of (assistance_more_than_burden)
+	SELECT x.settlement_id, v.field, v.amount, x.burden INTO bad
+	FROM new_rows x
+	CROSS JOIN LATERAL (VALUES (1, 'total', x.total), (2, 'fund_paid', x.fund_paid), (3, 'critical_paid', x.critical_paid),
+							   (4, 'assistance_paid', x.assistance_paid)) v(n, field, amount)
+	WHERE abs(v.amount) >= 10000000000000
+	ORDER BY x.settlement_id, v.n LIMIT 1;
+	IF FOUND THEN
+		RAISE EXCEPTION 'settlement %: % % is out of range', quote_literal(bad.settlement_id), bad.field, bad.amount
+			USING ERRCODE = 'numeric_value_out_of_range',
+				  DETAIL = 'An amount has at most 13 digits before the point (load_settlements refuses more as bad_amount).';
+	END IF;
+	SELECT x.settlement_id, x.assistance_paid AS amount, x.burden INTO bad
+	FROM new_rows x
+	WHERE x.reverses IS NULL AND x.assistance_paid > x.burden
+	ORDER BY x.settlement_id LIMIT 1;
+	IF FOUND THEN
+		RAISE EXCEPTION 'settlement %: assistance_paid % is more than the personal burden %', quote_literal(bad.settlement_id),
+			bad.amount, bad.burden
+			USING ERRCODE = 'check_violation',
+				  DETAIL = 'Medical assistance pays part of the burden left after basic and critical-illness insurance (total - fund_paid - critical_paid), never more (load_settlements: assistance_more_than_burden).';
+	END IF;
 	-- one id twice in this statement, or already held
 	SELECT x.settlement_id, count(*) AS times INTO bad
 	FROM new_rows x GROUP BY x.settlement_id HAVING count(*) > 1 LIMIT 1;
@@ -235,7 +274,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION medaid.settlement_accept() IS
-'statement trigger on settlement: refuses duplicate settlement_ids and broken reversals with a clear error, records every id, and adds the rows to the people''s burden states (burden_year)';
+'statement trigger on settlement: refuses dates outside 1900-01-01 to 2999-12-31, amounts of more than 13 digits, assistance above the personal burden, duplicate settlement_ids and broken reversals with a clear error, records every id, and adds the rows to the people''s burden states (burden_year)';
 CREATE TRIGGER settlement_accept AFTER INSERT ON medaid.settlement
 	REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION medaid.settlement_accept();
 
@@ -288,9 +327,23 @@ BEGIN
 		RAISE EXCEPTION 'invalid range of months: % to %', from_month, to_month
 			USING ERRCODE = 'invalid_parameter_value';
 	END IF;
-	IF to_month > from_month + interval '20 years' THEN
+	-- the months of the dates settlements may have (settlement_accept):
+	-- 4-digit years AD, so that no two months share a partition name
+	IF from_month < date '1900-01-01' OR to_month > date '2999-12-31' THEN
+		RAISE EXCEPTION 'months out of range: % to %', from_month, to_month
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = 'Settlements are dated from 1900-01-01 to 2999-12-31; partitions are made for those months only.';
+	END IF;
+	-- a bound on what one call makes (each partition is a table, two
+	-- indexes and a trigger, under an exclusive lock of settlement)
+	IF (extract(year FROM to_month) * 12 + extract(month FROM to_month))
+	   - (extract(year FROM from_month) * 12 + extract(month FROM from_month)) + 1 > 240 THEN
 		RAISE EXCEPTION 'too many months: % to %', from_month, to_month
-			USING ERRCODE = 'invalid_parameter_value', DETAIL = 'At most 20 years at a time.';
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = format('The range spans %s months; one call makes the partitions of at most 240 months (20 years).',
+								  (extract(year FROM to_month) * 12 + extract(month FROM to_month))
+								  - (extract(year FROM from_month) * 12 + extract(month FROM from_month)) + 1),
+				  HINT = 'Call it again for the following months.';
 	END IF;
 	-- one at a time: two loads making the same month would collide (42P07)
 	PERFORM pg_advisory_xact_lock(hashtext('medaid.ensure_settlement_partitions'));
@@ -327,7 +380,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION medaid.ensure_settlement_partitions(date, date) IS
-'make the monthly partitions of settlement from one month to another (any days of them), moving rows waiting in settlement_default; returns how many it made';
+'make the monthly partitions of settlement from one month to another (any days of them; at most 240 months, within 1900-01 to 2999-12), moving rows waiting in settlement_default; returns how many it made';
 
 -- Re-assessment after late roster rows (待遇享受时间与民政、乡村振兴部门一致)
 -- (the exits of a held snapshot arrive when they are confirmed)

@@ -55,14 +55,16 @@ CREATE TABLE medaid.settlement_rejected (
 	row_no integer NOT NULL,
 	reason text NOT NULL,
 	id_masked text,
+	field text,
 	PRIMARY KEY (load_id, row_no)
 );
 SELECT pg_catalog.pg_extension_config_dump('medaid.settlement_rejected', '');
 COMMENT ON TABLE medaid.settlement_rejected IS 'the rows of a settlement load that were refused, one by one, with the reason';
 COMMENT ON COLUMN medaid.settlement_rejected.load_id IS 'the load';
 COMMENT ON COLUMN medaid.settlement_rejected.row_no IS 'the row';
-COMMENT ON COLUMN medaid.settlement_rejected.reason IS 'missing_settlement_id, id_<cnid reason>, bad_date, future_date, bad_region, bad_amount, negative_amount, paid_more_than_total, duplicate_in_load, duplicate_settlement_id, reversal_not_found, reversal_other_person, reversal_of_reversal, reversal_amounts, reversal_before_original, reversed_twice';
+COMMENT ON COLUMN medaid.settlement_rejected.reason IS 'missing_settlement_id, id_<cnid reason>, bad_date, future_date, bad_region, bad_amount, negative_amount, paid_more_than_total, assistance_more_than_burden, duplicate_in_load, duplicate_settlement_id, reversal_not_found, reversal_other_person, reversal_of_reversal, reversal_amounts, reversal_before_original, reversed_twice';
 COMMENT ON COLUMN medaid.settlement_rejected.id_masked IS 'the ID number as sent, masked';
+COMMENT ON COLUMN medaid.settlement_rejected.field IS 'the field the reason is about: settlement_id, id_number, settle_date, region, total, fund_paid, critical_paid, assistance_paid, ''fund_paid, critical_paid'' (paid_more_than_total) or reverses';
 
 CREATE FUNCTION medaid.open_settlement_load() RETURNS bigint
 	LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
@@ -92,24 +94,35 @@ BEGIN
 			   coalesce(nullif(btrim(s.assistance_paid), ''), '0') AS assist,
 			   nullif(btrim(s.reverses), '') AS reverses
 		FROM medaid.settlement_staging s WHERE s.load_id = settlement_load_judge_rows.load_id
-	), g AS (
+	), h AS (
 		SELECT f.*,
+			   -- reason/field: the reason and the field it is about
 			   CASE
-				WHEN f.sid IS NULL THEN 'missing_settlement_id'
-				WHEN f.id IS NULL THEN 'id_' || medaid.cnid_invalid_reason(f.raw_id)
+				WHEN f.sid IS NULL THEN 'missing_settlement_id/settlement_id'
+				WHEN f.id IS NULL THEN 'id_' || medaid.cnid_invalid_reason(f.raw_id) || '/id_number'
 				WHEN f.d IS NULL OR f.d !~ '^(19|2[0-9])[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$'
 					 OR substr(f.d, 9, 2)::int > extract(day FROM (substr(f.d, 1, 8) || '01')::date + interval '1 month - 1 day')
-					THEN 'bad_date'
-				WHEN f.d::date > CURRENT_DATE THEN 'future_date'
-				WHEN f.region IS NULL OR f.region !~ '^[0-9]{6}$' THEN 'bad_region'
-				WHEN f.total IS NULL OR f.total !~ '^-?[0-9]{1,13}(\.[0-9]{1,2})?$'
-					 OR f.fund !~ '^-?[0-9]{1,13}(\.[0-9]{1,2})?$' OR f.critical !~ '^-?[0-9]{1,13}(\.[0-9]{1,2})?$'
-					 OR f.assist !~ '^-?[0-9]{1,13}(\.[0-9]{1,2})?$' THEN 'bad_amount'
-				WHEN f.reverses IS NULL AND (f.total::numeric < 0 OR f.fund::numeric < 0
-											 OR f.critical::numeric < 0 OR f.assist::numeric < 0) THEN 'negative_amount'
-				WHEN f.reverses IS NULL AND f.fund::numeric + f.critical::numeric > f.total::numeric THEN 'paid_more_than_total'
-			   END AS reason
+					THEN 'bad_date/settle_date'
+				WHEN f.d::date > CURRENT_DATE THEN 'future_date/settle_date'
+				WHEN f.region IS NULL OR f.region !~ '^[0-9]{6}$' THEN 'bad_region/region'
+				WHEN f.total IS NULL OR f.total !~ '^-?[0-9]{1,13}(\.[0-9]{1,2})?$' THEN 'bad_amount/total'
+				WHEN f.fund !~ '^-?[0-9]{1,13}(\.[0-9]{1,2})?$' THEN 'bad_amount/fund_paid'
+				WHEN f.critical !~ '^-?[0-9]{1,13}(\.[0-9]{1,2})?$' THEN 'bad_amount/critical_paid'
+				WHEN f.assist !~ '^-?[0-9]{1,13}(\.[0-9]{1,2})?$' THEN 'bad_amount/assistance_paid'
+				WHEN f.reverses IS NULL AND f.total::numeric < 0 THEN 'negative_amount/total'
+				WHEN f.reverses IS NULL AND f.fund::numeric < 0 THEN 'negative_amount/fund_paid'
+				WHEN f.reverses IS NULL AND f.critical::numeric < 0 THEN 'negative_amount/critical_paid'
+				WHEN f.reverses IS NULL AND f.assist::numeric < 0 THEN 'negative_amount/assistance_paid'
+				WHEN f.reverses IS NULL AND f.fund::numeric + f.critical::numeric > f.total::numeric
+					THEN 'paid_more_than_total/fund_paid, critical_paid'
+				-- assistance pays part of the personal burden, never more
+				WHEN f.reverses IS NULL AND f.assist::numeric > f.total::numeric - f.fund::numeric - f.critical::numeric
+					THEN 'assistance_more_than_burden/assistance_paid'
+			   END AS judged
 		FROM f
+	), g AS (
+		SELECT h.*, split_part(h.judged, '/', 1) AS reason, nullif(split_part(h.judged, '/', 2), '') AS field
+		FROM h
 	)
 	SELECT g.row_no, g.sid, g.raw_id, g.id, g.region, g.reverses,
 		   CASE WHEN g.reason IS NULL THEN g.d::date END AS settle_date,
@@ -117,12 +130,12 @@ BEGIN
 		   CASE WHEN g.reason IS NULL THEN g.fund::numeric END AS fund_paid,
 		   CASE WHEN g.reason IS NULL THEN g.critical::numeric END AS critical_paid,
 		   CASE WHEN g.reason IS NULL THEN g.assist::numeric END AS assistance_paid,
-		   g.reason
+		   nullif(g.reason, '') AS reason, g.field
 	FROM g;
 END
 $$;
 COMMENT ON FUNCTION medaid.settlement_load_judge_rows(bigint) IS
-'step 1 of load_settlements, for it alone (docs/rules.md §4): every staged row of the load, each on its own, into pg_temp.medaid_settlement_rows: its fields parsed, and the reason it is refused (missing_settlement_id, id_<cnid reason>, bad_date, future_date, bad_region, bad_amount, negative_amount, paid_more_than_total), NULL when it is good';
+'step 1 of load_settlements, for it alone (docs/rules.md §4): every staged row of the load, each on its own, into pg_temp.medaid_settlement_rows: its fields parsed, and the reason it is refused (missing_settlement_id, id_<cnid reason>, bad_date, future_date, bad_region, bad_amount, negative_amount, paid_more_than_total, assistance_more_than_burden) with the field it is about, NULL when it is good';
 
 CREATE FUNCTION medaid.settlement_load_judge_ids() RETURNS void
 	LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp SET jit = off
@@ -185,7 +198,9 @@ DECLARE
 BEGIN
 	SELECT min(date_trunc('month', x.settle_date))::date, max(x.settle_date)
 	INTO first_month, last_month FROM medaid_settlement_rows x WHERE x.reason IS NULL;
-	IF first_month IS NOT NULL AND last_month <= first_month + interval '20 years' THEN
+	-- at most the 240 months ensure_settlement_partitions makes in a call;
+	-- rows of a wider load wait in settlement_default
+	IF first_month IS NOT NULL AND last_month < first_month + interval '20 years' THEN
 		PERFORM medaid.ensure_settlement_partitions(first_month, last_month);
 	END IF;
 	INSERT INTO medaid.settlement (settlement_id, id_number, settle_date, region, total, fund_paid,
@@ -193,8 +208,10 @@ BEGIN
 	SELECT x.sid, x.id, x.settle_date, x.region, x.total, x.fund_paid, x.critical_paid, x.assistance_paid, x.reverses
 	FROM medaid_settlement_rows x WHERE x.reason IS NULL
 	ORDER BY x.settle_date, x.row_no;
-	INSERT INTO medaid.settlement_rejected (load_id, row_no, reason, id_masked)
-	SELECT settlement_load_write.load_id, x.row_no, x.reason, CASE WHEN x.raw_id IS NOT NULL THEN medaid.cnid_mask(x.raw_id) END
+	INSERT INTO medaid.settlement_rejected (load_id, row_no, reason, id_masked, field)
+	SELECT settlement_load_write.load_id, x.row_no, x.reason, CASE WHEN x.raw_id IS NOT NULL THEN medaid.cnid_mask(x.raw_id) END,
+		   coalesce(x.field, CASE WHEN x.reason LIKE 'duplicate%' THEN 'settlement_id'
+								  WHEN x.reason LIKE 'revers%' THEN 'reverses' END)
 	FROM medaid_settlement_rows x WHERE x.reason IS NOT NULL;
 
 	SELECT count(*), count(*) FILTER (WHERE x.reason IS NULL), count(*) FILTER (WHERE x.reason IS NOT NULL)

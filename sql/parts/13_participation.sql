@@ -468,6 +468,24 @@ COMMENT ON COLUMN medaid.suspected_uninsured.category IS 'the most favourable ca
 COMMENT ON COLUMN medaid.suspected_uninsured.categories IS 'every category held in the year';
 COMMENT ON COLUMN medaid.suspected_uninsured.held_at_year_end IS 'whether a category is still held on 31 December';
 
+-- The ledger's rows of the caller's regions, read as medaid_owner: for the
+-- views that run as their owner and filter by region themselves
+-- (participation_rate, the *_masked views).  participation_ledger runs as
+-- its caller, and inside a view that runs as its owner it still checks its
+-- tables as the caller (PostgreSQL 15): analysts and departments, who may
+-- not read person or enrollment, got 42501.  The caller is caller() (inside
+-- this function current_user is medaid_owner); functions in a view are
+-- executed with the caller's privileges, so the readers of those views may
+-- execute it (16_privileges), and it shows nothing they may not see.
+CREATE FUNCTION medaid.participation_ledger_of_regions() RETURNS SETOF medaid.participation_ledger
+	LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+	AS $$
+	SELECT l.* FROM medaid.participation_ledger l
+	WHERE l.region LIKE ANY ((SELECT medaid.region_patterns(medaid.caller()))::text[])
+$$;
+COMMENT ON FUNCTION medaid.participation_ledger_of_regions() IS
+'the participation_ledger rows of the caller''s regions (region_patterns(caller())), read as medaid_owner: what participation_rate and the masked ledger views are made of';
+
 -- Rates per county (the roster region), rolled up by code prefix to the
 -- city (4 digits) and the province (2 digits).
 CREATE VIEW medaid.participation_rate WITH (security_barrier = true) AS
@@ -477,7 +495,7 @@ CREATE VIEW medaid.participation_rate WITH (security_barrier = true) AS
 		   c.level, c.recipients - c.enrolled AS uninsured, n.name AS region_name
 	FROM (SELECT l.year, v.level, v.code AS region, count(*) AS recipients,
 				 count(*) FILTER (WHERE l.enrolled) AS enrolled
-		  FROM medaid.participation_ledger l
+		  FROM medaid.participation_ledger_of_regions() l
 		  CROSS JOIN LATERAL (VALUES ('county', l.region), ('city', left(l.region, 4)),
 									 ('province', left(l.region, 2))) AS v(level, code)
 		  GROUP BY l.year, v.level, v.code) c

@@ -68,9 +68,8 @@ CREATE VIEW medaid.participation_ledger_masked WITH (security_barrier = true) AS
 		   CASE WHEN f.full_id THEN l.id_number END AS id_number,
 		   l.region, l.category, l.categories, l.held_at_year_end, l.enrolled, l.enrollments,
 		   l.enrollment_region, l.enrolled_on, l.subsidy_category, l.subsidy_amount, l.enrolled_elsewhere
-	FROM medaid.participation_ledger l
-	CROSS JOIN (SELECT pg_catalog.pg_has_role(CURRENT_USER, 'medaid_full_id', 'USAGE') AS full_id) f
-	WHERE l.region LIKE ANY ((SELECT medaid.region_patterns(CURRENT_USER))::text[]);
+	FROM medaid.participation_ledger_of_regions() l
+	CROSS JOIN (SELECT pg_catalog.pg_has_role(CURRENT_USER, 'medaid_full_id', 'USAGE') AS full_id) f;
 COMMENT ON VIEW medaid.participation_ledger_masked IS 'the participation ledger for analysts: masked IDs (full for members of medaid_full_id); recipients of the caller''s regions';
 COMMENT ON COLUMN medaid.participation_ledger_masked.year IS 'the year';
 COMMENT ON COLUMN medaid.participation_ledger_masked.id_masked IS 'the recipient, masked';
@@ -91,9 +90,9 @@ CREATE VIEW medaid.suspected_uninsured_masked WITH (security_barrier = true) AS
 	SELECT u.year, medaid.cnid_mask(u.id_number) AS id_masked,
 		   CASE WHEN f.full_id THEN u.id_number END AS id_number,
 		   u.region, u.category, u.categories, u.held_at_year_end
-	FROM medaid.suspected_uninsured u
+	FROM medaid.participation_ledger_of_regions() u
 	CROSS JOIN (SELECT pg_catalog.pg_has_role(CURRENT_USER, 'medaid_full_id', 'USAGE') AS full_id) f
-	WHERE u.region LIKE ANY ((SELECT medaid.region_patterns(CURRENT_USER))::text[]);
+	WHERE NOT u.enrolled;
 COMMENT ON VIEW medaid.suspected_uninsured_masked IS 'the suspected uninsured for analysts: masked IDs (full for members of medaid_full_id); recipients of the caller''s regions';
 COMMENT ON COLUMN medaid.suspected_uninsured_masked.year IS 'the year';
 COMMENT ON COLUMN medaid.suspected_uninsured_masked.id_masked IS 'the recipient, masked';

@@ -277,3 +277,16 @@ GRANT SELECT ON medaid.snapshot_hold, medaid.held_snapshot TO medaid_etl;
 -- settlement_reassessment, which county staff read as themselves, dates a
 -- confirmed hold's exits by the confirmation
 GRANT SELECT ON medaid.snapshot_hold TO medaid_county;
+
+-- trust fixes: the reads docs/reference.md's role table promises
+-- (test/tap/role_reads.sql).  County staff read the load times of their settlements
+-- (settlement_reassessment; settlement_key's policy shows the keys of the
+-- settlements they see); ETL reads the outcomes of its reconciliations
+-- (roster_outcome).  participation_ledger_of_regions, what
+-- participation_rate and the masked ledger views read, for their readers.
+REVOKE EXECUTE ON FUNCTION medaid.participation_ledger_of_regions() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION medaid.participation_ledger_of_regions()
+	TO medaid_admin, medaid_analyst, medaid_county, medaid_civil_affairs, medaid_rural;
+GRANT SELECT ON medaid.settlement_key TO medaid_county;
+CREATE POLICY etl_read ON medaid.roster_result FOR SELECT TO medaid_etl USING (true);
+GRANT SELECT ON medaid.roster_result TO medaid_etl;

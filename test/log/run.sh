@@ -11,14 +11,22 @@
 #   B  hook off, the recommended settings (log_min_error_statement =
 #      panic, log_error_verbosity = terse, log_statement = ddl, durations
 #      -1, log_parameter_max_length(_on_error) = 0): no hit.
+#   P  hook off, the same settings, only the cases where PostgreSQL's own
+#      primary message quotes the value (a CSV line with shifted columns:
+#      value "..." is out of range for type integer; '...'::int;
+#      '...'::date): the IDs DO reach the log; no setting but
+#      log_min_messages hides a primary message.
+#   L  hook off, the recommended settings and log_min_messages = log (no
+#      ERROR or WARNING in the log at all): no hit, every case run.
 #   A  hook on (session_preload_libraries = 'medaid' on the database),
 #      everything verbose (log_statement = all, verbose, debug1 messages,
 #      debug5 statements, every duration, every parameter, lock waits,
 #      auto_explain): no hit, and each path shows the masked number.
 #
-# Cases where the application itself puts an ID into a message (RAISE
-# with the ID in the message) run only in A and C: no log setting hides
-# a message, only the hook masks it.
+# Cases where a message itself holds an ID (the application's RAISE, or
+# PostgreSQL's own primary message quoting a value) run in A, C and L, and
+# PostgreSQL's in P: only the hook masks a message, or keeping errors out
+# of the log altogether (log_min_messages = log).
 #
 # Runs against the server the PG* variables name, as a superuser (under
 # test/server.sh: pg_virtualenv -t; alone: make test-log).  It changes log settings with
@@ -45,6 +53,9 @@ ID_C=630102199112073586			# failing statements, bind parameters
 ID_D=230102197001012330			# RAISE DETAIL / HINT / WARNING
 ID_E=450102198211114568			# log_statement, RAISE EXCEPTION message
 ID_BAD=420502198503171230		# wrong check character: medaid's own error
+ID_A2='420502  19850317  1237'	# ID_A with two separators in a row
+ID_F=320102199205051236			# PostgreSQL's primary message: CSV column shifted, ::int
+ID_G=440304197506078880			# PostgreSQL's primary message: ::date
 # masked as the hook writes them
 M_A='420502********1237'
 M_A15='420502*****7123'
@@ -54,11 +65,13 @@ M_B='510107********0416'
 M_C='630102********3586'
 M_D='230102********2330'
 M_E='450102********4568'
+M_F='320102********1236'
+M_G='440304********8880'
 
 printf '%s\n' "$ID_A" "$ID_A15" "$ID_XL" "$ID_XW" "$ID_B" "$ID_C" "$ID_D" "$ID_E" "$ID_BAD" \
-	65010219880214271X "$ID_AS" > "$work/fixtures"
+	65010219880214271X "$ID_AS" "$ID_A2" "$ID_F" "$ID_G" > "$work/fixtures"
 # the same, folded to ASCII without separators, for the normalised log
-printf '%s\n' "$ID_A" "$ID_A15" 65010219880214271X "$ID_B" "$ID_C" "$ID_D" "$ID_E" "$ID_BAD" \
+printf '%s\n' "$ID_A" "$ID_A15" 65010219880214271X "$ID_B" "$ID_C" "$ID_D" "$ID_E" "$ID_BAD" "$ID_F" "$ID_G" \
 	> "$work/fixtures.ascii"
 
 # Every setting a mode touches; what postgresql.auto.conf held is put back.
@@ -167,6 +180,7 @@ CREATE EXTENSION medaid;
 CREATE TABLE people (id_number medaid.cnid PRIMARY KEY, name text NOT NULL);
 CREATE TABLE people_text (id_number text UNIQUE, region text NOT NULL);
 CREATE TABLE loads (n int, id_number text, amount numeric CHECK (amount >= 0));
+CREATE TABLE counts (n int, d date, id_number text);
 CREATE FUNCTION say_person(id text) RETURNS void LANGUAGE plpgsql AS \$\$
 BEGIN
 	RAISE NOTICE 'notice for person %', id;
@@ -203,7 +217,12 @@ battery() {
 	local pgbench
 	pgbench="$("${PG_CONFIG:-pg_config}" --bindir)/pgbench"
 
-	psql -X -d "$db" > "$out" 2>&1 <<SQL || true
+	: > "$out"
+	if [ "$mode" = P ]; then
+		battery_primary >> "$out" 2>&1
+		return
+	fi
+	psql -X -d "$db" >> "$out" 2>&1 <<SQL || true
 -- unique violations: cnid key, full-width text key
 INSERT INTO people VALUES ('$ID_A', 'again');
 INSERT INTO people_text VALUES ('$ID_XW', 'again');
@@ -216,6 +235,11 @@ COPY loads FROM stdin;
 COPY loads FROM stdin;
 2	$ID_B	5	surplus
 \.
+-- COPY and a statement with two separators in a row (the parser accepts them)
+COPY loads FROM stdin;
+3	$ID_A2	-5
+\.
+SELECT 1 / 0 WHERE '$ID_A2' IS NOT NULL;
 -- failing statements with literal IDs: 18, 15 digits, spaced
 SELECT 1 / 0 WHERE '$ID_C' IS NOT NULL;
 SELECT 1 / 0 WHERE '$ID_A15' IS NOT NULL;
@@ -263,6 +287,7 @@ SQL
 SELECT say_person('$ID_D');
 SELECT refuse_person(n) FROM (SELECT '$ID_E'::text AS n) s;
 SQL
+		battery_primary >> "$out" 2>&1
 	fi
 	if [ "$mode" = A ]; then
 		psql -X -d "$db" >> "$out" 2>&1 <<SQL || true
@@ -272,6 +297,18 @@ SET auto_explain.log_verbose = on;
 SELECT name FROM people WHERE id_number = '$ID_A';
 SQL
 	fi
+}
+
+# PostgreSQL's own primary message quotes the value: a CSV line whose
+# columns are shifted (the ID lands in an integer column), casts
+battery_primary() {
+	psql -X -d "$db" <<SQL || true
+COPY counts FROM stdin WITH (FORMAT csv);
+$ID_F,2026-01-01,x
+\.
+SELECT '$ID_F'::int;
+SELECT '$ID_G'::date;
+SQL
 }
 
 # ---- the new log bytes of a mode, up to its end marker
@@ -376,15 +413,36 @@ check "mode C: bind parameters in CONTEXT" in_log C -F "\$1 = '$ID_C'"
 check "mode C: deadlock DETAIL" in_log C -E "Process [0-9]+: UPDATE people .*($ID_A|$ID_B)"
 check "mode C: RAISE WARNING message" in_log C -F "warning for person $ID_D"
 check "mode C: RAISE EXCEPTION message" in_log C -F "no person $ID_E"
+check "mode C: COPY CONTEXT line, two separators in a row" in_log C -E "COPY loads, line 1: \"3.$ID_A2.-5\""
+check "mode C: STATEMENT line, two separators in a row" in_log C -F "STATEMENT:  SELECT 1 / 0 WHERE '$ID_A2'"
+check "mode C: CSV column shifted: the primary message" in_log C -F "value \"$ID_F\" is out of range for type integer"
+check "mode C: ::date: the primary message" in_log C -F "\"$ID_G\""
 
 # B: the hook off, the recommended settings: nothing leaks
-run_mode B medaid.redact_log=off log_statement=ddl log_error_verbosity=terse log_min_messages=warning \
-	log_min_error_statement=panic log_min_duration_statement=-1 log_min_duration_sample=-1 \
-	log_parameter_max_length=0 log_parameter_max_length_on_error=0 log_lock_waits=on
+# (README's recommended settings, but log_min_messages)
+recommended=(log_statement=ddl log_error_verbosity=terse log_min_error_statement=panic
+	log_min_duration_statement=-1 log_min_duration_sample=-1 log_parameter_max_length=0
+	log_parameter_max_length_on_error=0 log_lock_waits=on)
+run_mode B medaid.redact_log=off log_min_messages=warning "${recommended[@]}"
 check "mode B: no fixture in the log" test "$hits_fixed" -eq 0
 check "mode B: nothing matches [0-9]{17}[0-9Xx]" test "$hits_regex" -eq 0
 check "mode B: no fixture once separators are dropped" test "$hits_norm" -eq 0
 check "mode B: the errors were logged (terse)" in_log B -F 'duplicate key value violates unique constraint "people_pkey"'
+
+# P: the recommended settings do not hide PostgreSQL's own primary messages
+run_mode P medaid.redact_log=off log_min_messages=warning "${recommended[@]}"
+check "mode P: without the hook, a CSV column shifted puts the ID into the primary message" \
+	in_log P -F "value \"$ID_F\" is out of range for type integer"
+check "mode P: so does '...'::int" in_log P -E "ERROR: +value \"$ID_F\" is out of range for type integer"
+check "mode P: and '...'::date" in_log P -E "ERROR: +.*\"$ID_G\""
+
+# L: the recommended settings and log_min_messages = log: nothing leaks,
+# and no error is logged at all
+run_mode L medaid.redact_log=off log_min_messages=log "${recommended[@]}"
+check "mode L: no fixture in the log" test "$hits_fixed" -eq 0
+check "mode L: nothing matches [0-9]{17}[0-9Xx]" test "$hits_regex" -eq 0
+check "mode L: no fixture once separators are dropped" test "$hits_norm" -eq 0
+check "mode L: no error was logged" not_in_log L -F 'duplicate key value violates unique constraint'
 
 # A: the hook on, everything verbose: nothing leaks, every path masked
 run_mode A medaid.redact_log=on log_statement=all log_error_verbosity=verbose log_min_messages=debug1 \
@@ -396,8 +454,10 @@ check "mode A: no fixture once separators are dropped" test "$hits_norm" -eq 0
 check "mode A: unique violation DETAIL masked (cnid key)" in_log A -F "Key (id_number)=($M_A)"
 check "mode A: unique violation DETAIL masked (full-width key)" in_log A -F "Key (id_number)=($M_XW)"
 check "mode A: Failing row contains, masked" in_log A -F "Failing row contains ($M_XL, null)"
-check "mode A: COPY CONTEXT masked (CHECK failure)" in_log A -E "COPY loads, line 1: \"1.${M_B//\*/\\*}.-5\""
-check "mode A: COPY CONTEXT masked (extra column)" in_log A -E "COPY loads, line 1: \"2.${M_B//\*/\\*}.5.surplus\""
+# the numbers of the columns next to the ID, parted by separators only
+# (tab, and the amount's minus), are masked with it: a run is masked whole
+check "mode A: COPY CONTEXT masked (CHECK failure)" in_log A -F "COPY loads, line 1: \"151010**********4165\""
+check "mode A: COPY CONTEXT masked (extra column)" in_log A -F "COPY loads, line 1: \"251010**********4165	surplus\""
 check "mode A: no STATEMENT line for statements with an ID" not_in_log A -F "STATEMENT:  SELECT 1 / 0 WHERE '"
 check "mode A: log_statement masked, 18 digits" in_log A -F "statement: SELECT 1 / 0 WHERE '$M_C'"
 check "mode A: log_statement masked, 15 digits" in_log A -F "statement: SELECT 1 / 0 WHERE '$M_A15'"
@@ -411,6 +471,10 @@ check "mode A: deadlock DETAIL masked" in_log A -E "Process [0-9]+: UPDATE peopl
 check "mode A: RAISE NOTICE masked" in_log A -F "notice for person $M_D"
 check "mode A: RAISE EXCEPTION masked" in_log A -F "no person $M_E"
 check "mode A: auto_explain masked" in_log A -F "id_number = '$M_A'::cnid"
+check "mode A: COPY CONTEXT masked, two separators in a row" in_log A -F "COPY loads, line 1: \"342050**********2375\""
+check "mode A: log_statement masked, two separators in a row" in_log A -F "statement: SELECT 1 / 0 WHERE '$M_A'"
+check "mode A: CSV column shifted: the primary message masked" in_log A -F "value \"$M_F\" is out of range for type integer"
+check "mode A: ::date: the primary message masked" in_log A -F "\"$M_G\""
 # what the client gets: DETAIL as PostgreSQL wrote it, the message masked
 check "mode A: the client still gets the full DETAIL" in_client A "Key (id_number)=($ID_A) already exists."
 check "mode A: the client gets the message masked" in_client A "no person $M_E"

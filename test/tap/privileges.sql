@@ -18,20 +18,7 @@ EXCEPTION WHEN OTHERS THEN
 	RAISE;
 END
 $$;
--- run a statement (one that writes, too) as a role: its first value
-CREATE FUNCTION pg_temp.do_as(r name, q text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-	v text;
-BEGIN
-	EXECUTE format('SET ROLE %I', r);
-	EXECUTE q INTO v;
-	RESET ROLE;
-	RETURN v;
-EXCEPTION WHEN OTHERS THEN
-	RESET ROLE;
-	RAISE;
-END
-$$;
+\i test/support/role_helpers.sql
 -- a query's plan as a role
 CREATE FUNCTION pg_temp.explain_as(r name, q text) RETURNS text LANGUAGE plpgsql AS $$
 DECLARE
@@ -46,13 +33,6 @@ BEGIN
 	RETURN plan;
 END
 $$;
--- a valid ID number of a region, the n-th of 1980-01-01
-CREATE FUNCTION pg_temp.mkid(region text, n integer) RETURNS text LANGUAGE sql AS $$
-	SELECT c FROM (SELECT region || '19800101' || lpad(n::text, 3, '0') || d AS c
-				   FROM unnest(string_to_array('0123456789X', NULL)) d) x
-	WHERE medaid.cnid_is_valid(c) LIMIT 1
-$$;
-
 CREATE ROLE t_admin IN ROLE medaid_admin;
 CREATE ROLE t_etl IN ROLE medaid_etl;
 CREATE ROLE t_analyst IN ROLE medaid_analyst;

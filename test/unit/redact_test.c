@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cnid_parse.h"
 #include "redact.h"
 
 static int	passed;
@@ -85,6 +86,64 @@ expect_same(const char *input)
 	expect_mask(input, input, 0);
 }
 
+/*
+ * Every spelling of an ID the parser (cnid_parse.c) accepts, in running
+ * text, is masked: the ID with each of the parser's separators, one to
+ * three in a row, between every two characters, full-width or not.
+ */
+static void
+check_parser_spellings(void)
+{
+	static const char *const seps[] = {
+		" ", "\t", "\n", "\r", "\v", "\f", "-", "\xC2\xA0", "\xE3\x80\x80", "\xE2\x80\x8B",
+		"\xEF\xBB\xBF", "\xEF\xBC\x8D", "\xE2\x80\x90", "\xE2\x80\x91", "\xE2\x80\x92",
+		"\xE2\x80\x93", "\xE2\x80\x94", "\xE2\x80\x95", "\xE2\x88\x92", "\xEF\xB9\xA3",
+	};
+	static const char *const ids[] = {"11010519491231002X", "110101199003077782", "110105491231002"};
+	int			bad = 0;
+	int			tried = 0;
+
+	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
+		for (size_t k = 0; k < sizeof(seps) / sizeof(seps[0]); k++)
+			for (int reps = 1; reps <= 3; reps++)
+				for (int wide = 0; wide <= 1; wide++)
+				{
+					char		in[512];
+					char		out[512];
+					size_t		n = 0;
+					cnid_result r;
+
+					n += (size_t) sprintf(in + n, "note: ");
+					for (const char *c = ids[i]; *c; c++)
+					{
+						if (c != ids[i])
+							for (int j = 0; j < reps; j++)
+								n += (size_t) sprintf(in + n, "%s", seps[k]);
+						if (wide && *c >= '0' && *c <= '9')
+							n += (size_t) sprintf(in + n, "\xEF\xBC%c", (char) (0x90 + *c - '0'));
+						else
+							in[n++] = *c;
+					}
+					in[n] = '\0';
+					tried++;
+					if (cnid_parse(in + 6, strlen(in + 6), 20991231, &r) != CNID_OK)
+					{
+						bad++;
+						check(0, "the parser accepts the spelling", in);
+						continue;
+					}
+					if (redact_id_runs(in, out) != 1 || strncmp(out, "note: ", 6) != 0 ||
+						strspn(out + 6, "0123456789X*\xEF\xBC\x90\x91\x92\x93\x94\x95\x96\x97\x98\x99")
+						!= strlen(out + 6))
+					{
+						bad++;
+						check(0, "a spelling the parser accepts is masked", in);
+					}
+				}
+	printf("# %d spellings the parser accepts\n", tried);
+	check(bad == 0, "every spelling the parser accepts is masked, with nothing of it left", "");
+}
+
 int
 main(void)
 {
@@ -105,8 +164,11 @@ main(void)
 				"Key (id_number)=(370102********0011) already exists.", 1);
 	expect_mask("Failing row contains (X5, 440524188001010014, 2026-03-10, 370103, 1.001).",
 				"Failing row contains (X5, 440524********0014, 2026-03-10, 370103, 1.001).", 1);
+	expect_mask("COPY t, line 2: \"S7a\t370102198001010011\tdibao\"",
+				"COPY t, line 2: \"S7a\t370102********0011\tdibao\"", 1);
+	/* a number in the column before, parted by a tab only, joins the run */
 	expect_mask("COPY t, line 2: \"7\t370102198001010011\tdibao\"",
-				"COPY t, line 2: \"7\t370102********0011\tdibao\"", 1);
+				"COPY t, line 2: \"737010*********0011\tdibao\"", 1);
 	expect_mask("statement: SELECT '11010519491231002X'::cnid",
 				"statement: SELECT '110105********002X'::cnid", 1);
 	expect_mask("id=370102198001010011;", "id=370102********0011;", 1);
@@ -126,27 +188,38 @@ main(void)
 	expect_mask("110105\xC2\xA0" "19491231\xE3\x80\x80" "002X", "110105********002X", 1);
 	expect_mask("110105\xEF\xBC\x8D" "19491231\xEF\xBC\x8D" "002X", "110105********002X", 1);
 	expect_mask("110105\xE2\x80\x93" "19491231\xE2\x80\x8B" "002X", "110105********002X", 1);
-	/* tab and newline end a run: COPY's columns stay apart */
-	expect_same("110105\t19491231002X");
-	expect_same("1101051949\n1231002X");
-	expect_same("20260310\t370103\t1001");
+	/*
+	 * every separator the parser drops joins a run, tab and newline too (a
+	 * CSV field may hold them): COPY's numeric columns next to each other
+	 * are masked together
+	 */
+	expect_mask("110105\t19491231002X", "110105********002X", 1);
+	expect_mask("1101051949\n1231002X", "110105********002X", 1);
+	expect_mask("110105\r\n19491231\v\f002X", "110105********002X", 1);
+	expect_mask("20260310\t370103\t1001", "202603********1001", 1);
+	expect_same("20260310\t370103");
 	expect_mask("1 1 0 1 0 5 1 9 4 9 1 2 3 1 0 0 2 X", "110105********002X", 1);
 	expect_mask("11010519491231002 X", "110105********002X", 1);
 	/* a separator outside the run stays */
 	expect_mask(" 370102198001010011 ", " 370102********0011 ", 1);
 	expect_mask("-370102198001010011-", "-370102********0011-", 1);
-	/* two separators in a row end a run: two short runs stay */
-	expect_same("1101051949  1231002X");
-	expect_same("11010519 - 491231002X");
+	/* separators in a row are separators too (the parser accepts them) */
+	expect_mask("110101  19900307  7782", "110101********7782", 1);
+	expect_mask("1101051949  1231002X", "110105********002X", 1);
+	expect_mask("11010519 - 491231002X", "110105********002X", 1);
+	expect_mask("110105 \xE3\x80\x80-19491231 \t 002 - X", "110105********002X", 1);
+	expect_mask("110105-1949-1231002  X", "110105********002X", 1);
 	expect_same("2026-03-10 12:00:00.123456+08");
 	expect_same("110105-1949-1231 X");
 	/* two numbers in one message, and the numbers next to them */
 	expect_mask("(370102198001010011, 11010519491231002X)",
 				"(370102********0011, 110105********002X)", 2);
 	expect_mask("370102198001010011,110105491231002", "370102********0011,110105*****1002", 2);
-	expect_mask("370102198001010011  110105491231002", "370102********0011  110105*****1002", 2);
-	/* a single space joins two numbers into one run */
+	expect_mask("370102198001010011;110105491231002", "370102********0011;110105*****1002", 2);
+	/* separators join two numbers into one run */
 	expect_mask("370102198001010011 110105491231002",
+				"370102***********************1002", 1);
+	expect_mask("370102198001010011  110105491231002",
 				"370102***********************1002", 1);
 	/* masks already present stay as they are */
 	expect_same("370102********0011");
@@ -171,6 +244,9 @@ main(void)
 	expect_same("X");
 	expect_same("no digits here");
 	expect_same("张三 身份证号码");
+	/* whatever spelling of an ID the parser accepts is masked */
+	check_parser_spellings();
+
 	/* a very long run */
 	{
 		char		in[1001];
