@@ -7,6 +7,9 @@
 \set ON_ERROR_STOP 1
 \set QUIET 1
 SET client_min_messages = warning;
+-- free text holding an ID (an ETL job named after a file, a reviewer's
+-- note): 0.2.0 stores it masked, and the upgrade masks what 0.1.0 stored
+SET application_name = 'etl roster 110105194912310021.csv';
 
 \copy medaid.region (code, name, level, parent_code, is_gbt2260) FROM 'data/regions/region.csv' WITH (FORMAT csv, HEADER)
 INSERT INTO medaid.income_baseline (province, year, per_capita_income, source)
@@ -40,7 +43,7 @@ INSERT INTO medaid.roster_staging SELECT :b, * FROM upgrade_file;
 SELECT medaid.close_batch(:b, (SELECT count(*) FROM upgrade_file)) \g /dev/null
 \endif
 SELECT * FROM medaid.reconcile(:b) \g /dev/null
-SELECT medaid.mark_reviewed('370102', '2026-10-01', 'upgrade test') \g /dev/null
+SELECT medaid.mark_reviewed('370102', '2026-10-01', 'upgrade test: checked 11010519491231002X and 110105 1949 1231 0021') \g /dev/null
 
 -- settlements up to October through the direct path, the rest of the year
 -- waits for November's steps
