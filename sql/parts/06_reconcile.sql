@@ -6,10 +6,12 @@
 -- the caller's transaction (all or nothing):
 --   reconcile_judge           judges every staged row: normalises it, sets
 --                             aside missing, invalid and false records
---                             (rule 1, 去假) and names that do not match
---                             (rule 2); in a snapshot also further rows of
---                             one person and category (rule 4, 剔重) and
---                             rows for categories already held (unchanged)
+--                             (rule 1, 去假: reconcile_judge_fields, into
+--                             pg_temp.medaid_judge_fields) and names that
+--                             do not match (rule 2); in a snapshot also
+--                             further rows of one person and category
+--                             (rule 4, 剔重) and rows for categories
+--                             already held (unchanged)
 --   reconcile_apply_delta     applies a delta batch's events in order of
 --                             date and row; reconcile_delta_event judges
 --                             each against the register as the earlier
@@ -18,7 +20,8 @@
 --                             omits, starts those not held (a change of
 --                             category is both); holds the exits instead of
 --                             applying them when the snapshot would empty
---                             a roster (snapshot_hold, after the steps)
+--                             a roster (reconcile_snapshot_hold, in
+--                             06_snapshot_holds)
 --   reconcile_record          records: the outcomes, the anomaly returns
 --                             (回传) opened and closed, the counts on the
 --                             batch, the audit log
@@ -99,8 +102,9 @@ $$;
 COMMENT ON FUNCTION medaid.reconcile(bigint) IS
 'judge and apply every staged row of a batch once (docs/rules.md §7), only once close_batch has ended its loading and only if the transaction sees exactly the rows it counted (else 55000 or 40001, nothing changed): returns applied, duplicates, anomalies, exits (categories a snapshot ended by omission), rows_staged, and already_reconciled when called again (which changes nothing); all or nothing; runs its steps reconcile_judge, reconcile_apply_delta or reconcile_apply_snapshot, and reconcile_record';
 
--- Step 1: every staged row judged, into pg_temp.medaid_judged.
-CREATE FUNCTION medaid.reconcile_judge(batch_id bigint, OUT rows_staged bigint)
+-- Part of step 1: every staged row normalised, and rule 1 (a missing or
+-- invalid field), into pg_temp.medaid_judge_fields.
+CREATE FUNCTION medaid.reconcile_judge_fields(batch_id bigint) RETURNS void
 	LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp
 	AS $$
 #variable_conflict use_column
@@ -109,12 +113,12 @@ DECLARE
 	m_start date;
 	m_end date;
 BEGIN
-	SELECT * INTO STRICT b FROM medaid.batch x WHERE x.batch_id = reconcile_judge.batch_id;
+	SELECT * INTO STRICT b FROM medaid.batch x WHERE x.batch_id = reconcile_judge_fields.batch_id;
 	m_start := b.period;
 	m_end := (b.period + interval '1 month')::date - 1;
 
-	IF to_regclass('pg_temp.medaid_judged') IS NOT NULL THEN
-		DROP TABLE pg_temp.medaid_judged;
+	IF to_regclass('pg_temp.medaid_judge_fields') IS NOT NULL THEN
+		DROP TABLE pg_temp.medaid_judge_fields;
 	END IF;
 	-- The rows were just loaded: without fresh statistics the planner takes
 	-- the batch for a handful of rows and probes indexes a million times.
@@ -123,9 +127,7 @@ BEGIN
 		ANALYZE medaid.roster_staging;
 	END IF;
 
-	-- Rules 1 and 2 for every row, and in a snapshot rule 4 and "unchanged",
-	-- in one pass: a million-row snapshot is judged without rewriting rows.
-	CREATE TEMP TABLE medaid_judged ON COMMIT DROP AS
+	CREATE TEMP TABLE medaid_judge_fields ON COMMIT DROP AS
 	WITH f AS (
 		SELECT s.row_no, s.name AS raw_name, s.id_number AS raw_id, s.category AS raw_category,
 			   s.event AS raw_event, s.event_date AS raw_date, s.region AS raw_region,
@@ -137,32 +139,59 @@ BEGIN
 			   btrim(s.region) AS region
 		FROM medaid.roster_staging s
 		WHERE s.batch_id = b.batch_id
-	), fields AS (
-		-- rule 1: a missing or invalid field
-		SELECT f.*,
-			   CASE
-				WHEN f.name IS NULL OR f.name = '' THEN 'missing_name'
-				WHEN char_length(f.name) > 100 THEN 'name_too_long'
-				WHEN f.id IS NULL THEN 'id_' || medaid.cnid_invalid_reason(f.raw_id)
-				WHEN f.raw_category IS NULL OR btrim(f.raw_category) = '' THEN 'missing_category'
-				WHEN f.category IS NULL THEN 'unknown_category'
-				WHEN medaid.category_dept(f.category) <> b.dept THEN 'category_wrong_department'
-				WHEN b.mode = 'delta' AND coalesce(f.event, '') = '' THEN 'missing_event'
-				WHEN b.mode = 'delta' AND f.event NOT IN ('add', 'exit', 'change') THEN 'unknown_event'
-				WHEN b.mode = 'snapshot' AND coalesce(f.event, '') NOT IN ('', 'add') THEN 'event_in_snapshot'
-				WHEN b.mode = 'delta' AND f.raw_date IS NULL THEN 'missing_date'
-				WHEN f.eff_date > m_end THEN 'date_after_period'
-				WHEN f.eff_date < medaid.cnid_birth_date(f.id) THEN 'date_before_birth'
-				WHEN coalesce(f.region, '') = '' THEN 'missing_region'
-				WHEN f.region !~ '^[0-9]{6}$' THEN 'invalid_region'
-			   END AS field_reason
-		FROM f
-	), creators AS (
+	)
+	-- rule 1: a missing or invalid field
+	SELECT f.*,
+		   CASE
+			WHEN f.name IS NULL OR f.name = '' THEN 'missing_name'
+			WHEN char_length(f.name) > 100 THEN 'name_too_long'
+			WHEN f.id IS NULL THEN 'id_' || medaid.cnid_invalid_reason(f.raw_id)
+			WHEN f.raw_category IS NULL OR btrim(f.raw_category) = '' THEN 'missing_category'
+			WHEN f.category IS NULL THEN 'unknown_category'
+			WHEN medaid.category_dept(f.category) <> b.dept THEN 'category_wrong_department'
+			WHEN b.mode = 'delta' AND coalesce(f.event, '') = '' THEN 'missing_event'
+			WHEN b.mode = 'delta' AND f.event NOT IN ('add', 'exit', 'change') THEN 'unknown_event'
+			WHEN b.mode = 'snapshot' AND coalesce(f.event, '') NOT IN ('', 'add') THEN 'event_in_snapshot'
+			WHEN b.mode = 'delta' AND f.raw_date IS NULL THEN 'missing_date'
+			WHEN f.eff_date > m_end THEN 'date_after_period'
+			WHEN f.eff_date < medaid.cnid_birth_date(f.id) THEN 'date_before_birth'
+			WHEN coalesce(f.region, '') = '' THEN 'missing_region'
+			WHEN f.region !~ '^[0-9]{6}$' THEN 'invalid_region'
+		   END AS field_reason
+	FROM f;
+END
+$$;
+COMMENT ON FUNCTION medaid.reconcile_judge_fields(bigint) IS
+'part of step 1 of reconcile, for it alone (run by reconcile_judge, as reconcile''s owner; SECURITY INVOKER): every staged row of the batch normalised (name, ID, category, event, effective date, region, beside the raw fields) into the temporary table medaid_judge_fields, with the reason of rule 1 (a missing or invalid field, 去假) or NULL; ANALYZEs roster_staging first when its owner may';
+
+-- Step 1: every staged row judged, into pg_temp.medaid_judged.
+CREATE FUNCTION medaid.reconcile_judge(batch_id bigint, OUT rows_staged bigint)
+	LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp
+	AS $$
+#variable_conflict use_column
+DECLARE
+	b medaid.batch%ROWTYPE;
+	m_end date;
+BEGIN
+	SELECT * INTO STRICT b FROM medaid.batch x WHERE x.batch_id = reconcile_judge.batch_id;
+	m_end := (b.period + interval '1 month')::date - 1;
+
+	IF to_regclass('pg_temp.medaid_judged') IS NOT NULL THEN
+		DROP TABLE pg_temp.medaid_judged;
+	END IF;
+
+	-- every row normalised, and rule 1 (reconcile_judge_fields)
+	PERFORM medaid.reconcile_judge_fields(b.batch_id);
+
+	-- Rule 2 for every row, and in a snapshot rule 4 and "unchanged", in one
+	-- pass: a million-row snapshot is judged without rewriting rows.
+	CREATE TEMP TABLE medaid_judged ON COMMIT DROP AS
+	WITH creators AS (
 		-- the rows that can give a new ID its name: those that passed rule 1
 		-- and start a category (every one of a snapshot; add and change in a
 		-- delta, not an exit, which a new ID never held)
 		SELECT x.*, x.field_reason IS NULL AND (b.mode = 'snapshot' OR x.event IN ('add', 'change')) AS creator
-		FROM fields x
+		FROM pg_temp.medaid_judge_fields x
 	), names AS (
 		-- rule 2: the name held for the ID; for a new ID, the name on its
 		-- first creating row (by date, then row), held from that row on: a
@@ -201,6 +230,7 @@ BEGIN
 				 AND p.valid_from <= m_end AND (p.valid_to IS NULL OR p.valid_to > m_end)) held
 	  ON held.id_number OPERATOR(medaid.=) e.id AND held.category OPERATOR(medaid.=) e.category
 	 AND e.early_reason IS NULL AND coalesce(e.nth, 1) = 1;
+	DROP TABLE pg_temp.medaid_judge_fields;
 	rows_staged := (SELECT count(*) FROM medaid_judged);
 END
 $$;
@@ -335,15 +365,12 @@ DECLARE
 	b medaid.batch%ROWTYPE;
 	m_end date;
 	m_next date;
-	acceptable boolean;
-	n_implied bigint;
 BEGIN
 	SELECT * INTO STRICT b FROM medaid.batch x WHERE x.batch_id = reconcile_apply_snapshot.batch_id;
 	m_next := (b.period + interval '1 month')::date;
 	m_end := m_next - 1;
 	-- a held snapshot of the department waits for its decision first
 	PERFORM medaid.snapshot_hold_wait(b.dept, b.batch_id);
-	acceptable := EXISTS (SELECT FROM medaid_judged WHERE outcome IS DISTINCT FROM 'anomaly');
 	ANALYZE medaid_judged;
 
 	-- rows for categories held on the month's last day were judged
@@ -368,56 +395,8 @@ BEGIN
 	WHERE p.dept = b.dept AND p.valid_from <= m_end AND (p.valid_to IS NULL OR p.valid_to > m_next)
 	  AND NOT EXISTS (SELECT FROM kept k WHERE k.id OPERATOR(medaid.=) p.id_number AND k.category OPERATOR(medaid.=) p.category)
 	  AND NOT EXISTS (SELECT FROM anomalous_only a WHERE a.id OPERATOR(medaid.=) p.id_number);
-	n_implied := (SELECT count(*) FROM medaid_implied_exit);
 
-	-- per county with exits: the department's categories active on the
-	-- month's last day, the exits, and the limits (snapshot_hold_limit:
-	-- the longest prefix of the county with a row for the department, else
-	-- 20 % and 10)
-	IF to_regclass('pg_temp.medaid_hold_county') IS NOT NULL THEN
-		DROP TABLE pg_temp.medaid_hold_county;
-	END IF;
-	CREATE TEMP TABLE medaid_hold_county ON COMMIT DROP AS
-	WITH ex AS (
-		SELECT e.region, count(*) AS exits FROM medaid_implied_exit e GROUP BY e.region
-	), act AS (
-		SELECT pe.region, count(*) AS active
-		FROM medaid.category_period p
-		JOIN medaid.person pe ON pe.id_number OPERATOR(medaid.=) p.id_number
-		WHERE n_implied > 0 AND p.dept = b.dept AND p.valid_from <= m_end AND (p.valid_to IS NULL OR p.valid_to > m_end)
-		GROUP BY pe.region
-	)
-	SELECT x.*, x.exits > x.max_exits AND x.exits > x.max_share * x.active AS over_limit
-	FROM (SELECT ex.region, act.active, ex.exits,
-				 coalesce(l.max_share, 0.20) AS max_share, coalesce(l.max_exits, 10) AS max_exits
-		  FROM ex
-		  JOIN act ON act.region = ex.region
-		  LEFT JOIN LATERAL (SELECT c.max_share, c.max_exits FROM medaid.snapshot_hold_limit c
-							 WHERE c.dept = b.dept AND starts_with(ex.region, c.region_prefix)
-							 ORDER BY length(c.region_prefix) DESC LIMIT 1) l ON true) x;
-
-	IF n_implied > 0 AND (NOT acceptable OR EXISTS (SELECT FROM medaid_hold_county c WHERE c.over_limit)) THEN
-		-- held, for the whole batch: nothing of them applies until an
-		-- administrator confirms (confirm_snapshot) or discards them
-		INSERT INTO medaid.snapshot_hold (batch_id, dept, period, reason, exits)
-		VALUES (b.batch_id, b.dept, b.period, CASE WHEN acceptable THEN 'over_limit' ELSE 'no_acceptable_row' END, n_implied);
-		INSERT INTO medaid.snapshot_hold_county (batch_id, region, active, exits, max_share, max_exits, over_limit)
-		SELECT b.batch_id, c.region, c.active, c.exits, c.max_share, c.max_exits, c.over_limit FROM medaid_hold_county c;
-		INSERT INTO medaid.snapshot_held_exit (batch_id, id_number, period_id, category, region)
-		SELECT b.batch_id, e.id_number, e.period_id, e.category, e.region FROM medaid_implied_exit e;
-		INSERT INTO medaid.audit_log (action, batch_id, month, dept, counts, detail)
-		VALUES ('snapshot_hold', b.batch_id, b.period, b.dept,
-				jsonb_build_object('exits_held', n_implied,
-								   'counties', (SELECT count(*) FROM medaid_hold_county),
-								   'counties_over_limit', (SELECT count(*) FROM medaid_hold_county c WHERE c.over_limit)),
-				jsonb_build_object('reason', CASE WHEN acceptable THEN 'over_limit' ELSE 'no_acceptable_row' END));
-		RAISE WARNING 'snapshot batch %: the % exits it implies are held, not applied', b.batch_id, n_implied
-			USING DETAIL = CASE WHEN acceptable
-							   THEN format('They would end more than the limits of the department''s active categories in %s of %s counties.',
-										   (SELECT count(*) FROM medaid_hold_county c WHERE c.over_limit),
-										   (SELECT count(*) FROM medaid_hold_county))
-							   ELSE 'The snapshot has no acceptable row: it would end every category of the department it omits.' END,
-				  HINT = format('Its rows have their outcomes and its anomalies are returned. An administrator confirms the exits with medaid.confirm_snapshot(%s) or discards them with medaid.discard_snapshot_exits(%s) (see medaid.held_snapshot); until then the department''s later batches wait.', b.batch_id, b.batch_id);
+	IF medaid.reconcile_snapshot_hold(b.batch_id) THEN
 		exits := 0;
 	ELSE
 		WITH ended AS (
@@ -432,7 +411,6 @@ BEGIN
 		GET DIAGNOSTICS exits = ROW_COUNT;
 	END IF;
 	DROP TABLE pg_temp.medaid_implied_exit;
-	DROP TABLE pg_temp.medaid_hold_county;
 
 	-- a row for a category not held starts it on its date
 	INSERT INTO medaid.person (id_number, name, region, first_batch_id, first_row_no, last_batch_id, last_row_no)

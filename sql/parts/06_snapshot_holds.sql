@@ -176,6 +176,83 @@ $$;
 COMMENT ON FUNCTION medaid.snapshot_hold_lock(bigint, text) IS
 'for confirm_snapshot and discard_snapshot_exits alone (as their owner; SECURITY INVOKER): takes reconcile''s lock and locks the hold of a batch, which it returns; refuses a batch that does not exist (22023) or has no hold (55000); the text is the verb of the error message';
 
+-- Part of step 2 of a snapshot (reconcile_apply_snapshot): whether the
+-- exits it implies (pg_temp.medaid_implied_exit) are held instead of
+-- applied, and if so the hold recorded.
+CREATE FUNCTION medaid.reconcile_snapshot_hold(batch_id bigint)
+	RETURNS boolean
+	LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp
+	AS $$
+#variable_conflict use_column
+DECLARE
+	b medaid.batch%ROWTYPE;
+	m_end date;
+	acceptable boolean;
+	n_implied bigint;
+	held boolean;
+BEGIN
+	SELECT * INTO STRICT b FROM medaid.batch x WHERE x.batch_id = reconcile_snapshot_hold.batch_id;
+	m_end := (b.period + interval '1 month')::date - 1;
+	acceptable := EXISTS (SELECT FROM medaid_judged WHERE outcome IS DISTINCT FROM 'anomaly');
+	n_implied := (SELECT count(*) FROM medaid_implied_exit);
+
+	-- per county with exits: the department's categories active on the
+	-- month's last day, the exits, and the limits (snapshot_hold_limit:
+	-- the longest prefix of the county with a row for the department, else
+	-- 20 % and 10)
+	IF to_regclass('pg_temp.medaid_hold_county') IS NOT NULL THEN
+		DROP TABLE pg_temp.medaid_hold_county;
+	END IF;
+	CREATE TEMP TABLE medaid_hold_county ON COMMIT DROP AS
+	WITH ex AS (
+		SELECT e.region, count(*) AS exits FROM medaid_implied_exit e GROUP BY e.region
+	), act AS (
+		SELECT pe.region, count(*) AS active
+		FROM medaid.category_period p
+		JOIN medaid.person pe ON pe.id_number OPERATOR(medaid.=) p.id_number
+		WHERE n_implied > 0 AND p.dept = b.dept AND p.valid_from <= m_end AND (p.valid_to IS NULL OR p.valid_to > m_end)
+		GROUP BY pe.region
+	)
+	SELECT x.*, x.exits > x.max_exits AND x.exits > x.max_share * x.active AS over_limit
+	FROM (SELECT ex.region, act.active, ex.exits,
+				 coalesce(l.max_share, 0.20) AS max_share, coalesce(l.max_exits, 10) AS max_exits
+		  FROM ex
+		  JOIN act ON act.region = ex.region
+		  LEFT JOIN LATERAL (SELECT c.max_share, c.max_exits FROM medaid.snapshot_hold_limit c
+							 WHERE c.dept = b.dept AND starts_with(ex.region, c.region_prefix)
+							 ORDER BY length(c.region_prefix) DESC LIMIT 1) l ON true) x;
+
+	held := n_implied > 0 AND (NOT acceptable OR EXISTS (SELECT FROM medaid_hold_county c WHERE c.over_limit));
+	IF held THEN
+		-- held, for the whole batch: nothing of them applies until an
+		-- administrator confirms (confirm_snapshot) or discards them
+		INSERT INTO medaid.snapshot_hold (batch_id, dept, period, reason, exits)
+		VALUES (b.batch_id, b.dept, b.period, CASE WHEN acceptable THEN 'over_limit' ELSE 'no_acceptable_row' END, n_implied);
+		INSERT INTO medaid.snapshot_hold_county (batch_id, region, active, exits, max_share, max_exits, over_limit)
+		SELECT b.batch_id, c.region, c.active, c.exits, c.max_share, c.max_exits, c.over_limit FROM medaid_hold_county c;
+		INSERT INTO medaid.snapshot_held_exit (batch_id, id_number, period_id, category, region)
+		SELECT b.batch_id, e.id_number, e.period_id, e.category, e.region FROM medaid_implied_exit e;
+		INSERT INTO medaid.audit_log (action, batch_id, month, dept, counts, detail)
+		VALUES ('snapshot_hold', b.batch_id, b.period, b.dept,
+				jsonb_build_object('exits_held', n_implied,
+								   'counties', (SELECT count(*) FROM medaid_hold_county),
+								   'counties_over_limit', (SELECT count(*) FROM medaid_hold_county c WHERE c.over_limit)),
+				jsonb_build_object('reason', CASE WHEN acceptable THEN 'over_limit' ELSE 'no_acceptable_row' END));
+		RAISE WARNING 'snapshot batch %: the % exits it implies are held, not applied', b.batch_id, n_implied
+			USING DETAIL = CASE WHEN acceptable
+							   THEN format('They would end more than the limits of the department''s active categories in %s of %s counties.',
+										   (SELECT count(*) FROM medaid_hold_county c WHERE c.over_limit),
+										   (SELECT count(*) FROM medaid_hold_county))
+							   ELSE 'The snapshot has no acceptable row: it would end every category of the department it omits.' END,
+				  HINT = format('Its rows have their outcomes and its anomalies are returned. An administrator confirms the exits with medaid.confirm_snapshot(%s) or discards them with medaid.discard_snapshot_exits(%s) (see medaid.held_snapshot); until then the department''s later batches wait.', b.batch_id, b.batch_id);
+	END IF;
+	DROP TABLE pg_temp.medaid_hold_county;
+	RETURN held;
+END
+$$;
+COMMENT ON FUNCTION medaid.reconcile_snapshot_hold(bigint) IS
+'part of step 2 of reconcile, for it alone (run by reconcile_apply_snapshot, as reconcile''s owner; SECURITY INVOKER): for the exits a snapshot implies (the temporary table medaid_implied_exit, which it reads, and medaid_judged), counts per county with exits the department''s active categories, the exits and the limits of snapshot_hold_limit; when the snapshot has no acceptable row or a county is over its limits, records the hold (snapshot_hold, snapshot_hold_county, snapshot_held_exit, the audit log), warns, and returns true: the exits are then not applied; returns false otherwise';
+
 CREATE FUNCTION medaid.confirm_snapshot(batch_id bigint, OUT exits bigint, OUT already_confirmed boolean)
 	LANGUAGE plpgsql SECURITY DEFINER VOLATILE SET search_path = pg_catalog, pg_temp
 	AS $$

@@ -159,9 +159,10 @@ DO $steps$
 DECLARE
 	fn text;
 BEGIN
-	FOREACH fn IN ARRAY ARRAY['medaid.reconcile_judge(bigint)', 'medaid.reconcile_apply_delta(bigint)',
+	FOREACH fn IN ARRAY ARRAY['medaid.reconcile_judge_fields(bigint)', 'medaid.reconcile_judge(bigint)', 'medaid.reconcile_apply_delta(bigint)',
 			'medaid.reconcile_delta_event(medaid.batch, integer, medaid.cnid, medaid.category, text, date)',
-			'medaid.reconcile_apply_snapshot(bigint)', 'medaid.reconcile_record(bigint, bigint, bigint)',
+			'medaid.reconcile_apply_snapshot(bigint)', 'medaid.reconcile_snapshot_hold(bigint)',
+			'medaid.reconcile_record(bigint, bigint, bigint)',
 			'medaid.warning_run_people(date, bigint)', 'medaid.warning_run_thresholds(date)',
 			'medaid.warning_run_write(date, bigint, bigint, text)', 'medaid.settlement_load_judge_rows(bigint)',
 			'medaid.settlement_load_judge_ids()', 'medaid.settlement_load_write(bigint)']

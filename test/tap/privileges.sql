@@ -234,8 +234,8 @@ FROM pg_proc p
 WHERE p.pronamespace = 'medaid'::regnamespace
   AND obj_description(p.oid, 'pg_proc') ~ '^(part of )?step [0-9]+ of [a-z_]+, for it alone';
 SELECT set_eq($$SELECT p.proname::text FROM steps s JOIN pg_proc p ON p.oid = s.oid$$,
-	ARRAY['reconcile_judge', 'reconcile_apply_delta', 'reconcile_delta_event', 'reconcile_apply_snapshot',
-		  'reconcile_record', 'warning_run_people', 'warning_run_thresholds', 'warning_run_write',
+	ARRAY['reconcile_judge_fields', 'reconcile_judge', 'reconcile_apply_delta', 'reconcile_delta_event',
+		  'reconcile_apply_snapshot', 'reconcile_snapshot_hold', 'reconcile_record', 'warning_run_people', 'warning_run_thresholds', 'warning_run_write',
 		  'settlement_load_judge_rows', 'settlement_load_judge_ids', 'settlement_load_write'],
 	'the steps of reconcile, the warning run and the settlement load say so in their comments');
 SELECT is_empty($$
