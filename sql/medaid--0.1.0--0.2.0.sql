@@ -299,6 +299,83 @@ $$;
 COMMENT ON FUNCTION medaid.snapshot_hold_lock(bigint, text) IS
 'for confirm_snapshot and discard_snapshot_exits alone (as their owner; SECURITY INVOKER): takes reconcile''s lock and locks the hold of a batch, which it returns; refuses a batch that does not exist (22023) or has no hold (55000); the text is the verb of the error message';
 
+-- Part of step 2 of a snapshot (reconcile_apply_snapshot): whether the
+-- exits it implies (pg_temp.medaid_implied_exit) are held instead of
+-- applied, and if so the hold recorded.
+CREATE FUNCTION medaid.reconcile_snapshot_hold(batch_id bigint)
+	RETURNS boolean
+	LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp
+	AS $$
+#variable_conflict use_column
+DECLARE
+	b medaid.batch%ROWTYPE;
+	m_end date;
+	acceptable boolean;
+	n_implied bigint;
+	held boolean;
+BEGIN
+	SELECT * INTO STRICT b FROM medaid.batch x WHERE x.batch_id = reconcile_snapshot_hold.batch_id;
+	m_end := (b.period + interval '1 month')::date - 1;
+	acceptable := EXISTS (SELECT FROM medaid_judged WHERE outcome IS DISTINCT FROM 'anomaly');
+	n_implied := (SELECT count(*) FROM medaid_implied_exit);
+
+	-- per county with exits: the department's categories active on the
+	-- month's last day, the exits, and the limits (snapshot_hold_limit:
+	-- the longest prefix of the county with a row for the department, else
+	-- 20 % and 10)
+	IF to_regclass('pg_temp.medaid_hold_county') IS NOT NULL THEN
+		DROP TABLE pg_temp.medaid_hold_county;
+	END IF;
+	CREATE TEMP TABLE medaid_hold_county ON COMMIT DROP AS
+	WITH ex AS (
+		SELECT e.region, count(*) AS exits FROM medaid_implied_exit e GROUP BY e.region
+	), act AS (
+		SELECT pe.region, count(*) AS active
+		FROM medaid.category_period p
+		JOIN medaid.person pe ON pe.id_number OPERATOR(medaid.=) p.id_number
+		WHERE n_implied > 0 AND p.dept = b.dept AND p.valid_from <= m_end AND (p.valid_to IS NULL OR p.valid_to > m_end)
+		GROUP BY pe.region
+	)
+	SELECT x.*, x.exits > x.max_exits AND x.exits > x.max_share * x.active AS over_limit
+	FROM (SELECT ex.region, act.active, ex.exits,
+				 coalesce(l.max_share, 0.20) AS max_share, coalesce(l.max_exits, 10) AS max_exits
+		  FROM ex
+		  JOIN act ON act.region = ex.region
+		  LEFT JOIN LATERAL (SELECT c.max_share, c.max_exits FROM medaid.snapshot_hold_limit c
+							 WHERE c.dept = b.dept AND starts_with(ex.region, c.region_prefix)
+							 ORDER BY length(c.region_prefix) DESC LIMIT 1) l ON true) x;
+
+	held := n_implied > 0 AND (NOT acceptable OR EXISTS (SELECT FROM medaid_hold_county c WHERE c.over_limit));
+	IF held THEN
+		-- held, for the whole batch: nothing of them applies until an
+		-- administrator confirms (confirm_snapshot) or discards them
+		INSERT INTO medaid.snapshot_hold (batch_id, dept, period, reason, exits)
+		VALUES (b.batch_id, b.dept, b.period, CASE WHEN acceptable THEN 'over_limit' ELSE 'no_acceptable_row' END, n_implied);
+		INSERT INTO medaid.snapshot_hold_county (batch_id, region, active, exits, max_share, max_exits, over_limit)
+		SELECT b.batch_id, c.region, c.active, c.exits, c.max_share, c.max_exits, c.over_limit FROM medaid_hold_county c;
+		INSERT INTO medaid.snapshot_held_exit (batch_id, id_number, period_id, category, region)
+		SELECT b.batch_id, e.id_number, e.period_id, e.category, e.region FROM medaid_implied_exit e;
+		INSERT INTO medaid.audit_log (action, batch_id, month, dept, counts, detail)
+		VALUES ('snapshot_hold', b.batch_id, b.period, b.dept,
+				jsonb_build_object('exits_held', n_implied,
+								   'counties', (SELECT count(*) FROM medaid_hold_county),
+								   'counties_over_limit', (SELECT count(*) FROM medaid_hold_county c WHERE c.over_limit)),
+				jsonb_build_object('reason', CASE WHEN acceptable THEN 'over_limit' ELSE 'no_acceptable_row' END));
+		RAISE WARNING 'snapshot batch %: the % exits it implies are held, not applied', b.batch_id, n_implied
+			USING DETAIL = CASE WHEN acceptable
+							   THEN format('They would end more than the limits of the department''s active categories in %s of %s counties.',
+										   (SELECT count(*) FROM medaid_hold_county c WHERE c.over_limit),
+										   (SELECT count(*) FROM medaid_hold_county))
+							   ELSE 'The snapshot has no acceptable row: it would end every category of the department it omits.' END,
+				  HINT = format('Its rows have their outcomes and its anomalies are returned. An administrator confirms the exits with medaid.confirm_snapshot(%s) or discards them with medaid.discard_snapshot_exits(%s) (see medaid.held_snapshot); until then the department''s later batches wait.', b.batch_id, b.batch_id);
+	END IF;
+	DROP TABLE pg_temp.medaid_hold_county;
+	RETURN held;
+END
+$$;
+COMMENT ON FUNCTION medaid.reconcile_snapshot_hold(bigint) IS
+'part of step 2 of reconcile, for it alone (run by reconcile_apply_snapshot, as reconcile''s owner; SECURITY INVOKER): for the exits a snapshot implies (the temporary table medaid_implied_exit, which it reads, and medaid_judged), counts per county with exits the department''s active categories, the exits and the limits of snapshot_hold_limit; when the snapshot has no acceptable row or a county is over its limits, records the hold (snapshot_hold, snapshot_hold_county, snapshot_held_exit, the audit log), warns, and returns true: the exits are then not applied; returns false otherwise';
+
 CREATE FUNCTION medaid.confirm_snapshot(batch_id bigint, OUT exits bigint, OUT already_confirmed boolean)
 	LANGUAGE plpgsql SECURITY DEFINER VOLATILE SET search_path = pg_catalog, pg_temp
 	AS $$
@@ -646,15 +723,12 @@ DECLARE
 	b medaid.batch%ROWTYPE;
 	m_end date;
 	m_next date;
-	acceptable boolean;
-	n_implied bigint;
 BEGIN
 	SELECT * INTO STRICT b FROM medaid.batch x WHERE x.batch_id = reconcile_apply_snapshot.batch_id;
 	m_next := (b.period + interval '1 month')::date;
 	m_end := m_next - 1;
 	-- a held snapshot of the department waits for its decision first
 	PERFORM medaid.snapshot_hold_wait(b.dept, b.batch_id);
-	acceptable := EXISTS (SELECT FROM medaid_judged WHERE outcome IS DISTINCT FROM 'anomaly');
 	ANALYZE medaid_judged;
 
 	-- rows for categories held on the month's last day were judged
@@ -679,56 +753,8 @@ BEGIN
 	WHERE p.dept = b.dept AND p.valid_from <= m_end AND (p.valid_to IS NULL OR p.valid_to > m_next)
 	  AND NOT EXISTS (SELECT FROM kept k WHERE k.id OPERATOR(medaid.=) p.id_number AND k.category OPERATOR(medaid.=) p.category)
 	  AND NOT EXISTS (SELECT FROM anomalous_only a WHERE a.id OPERATOR(medaid.=) p.id_number);
-	n_implied := (SELECT count(*) FROM medaid_implied_exit);
 
-	-- per county with exits: the department's categories active on the
-	-- month's last day, the exits, and the limits (snapshot_hold_limit:
-	-- the longest prefix of the county with a row for the department, else
-	-- 20 % and 10)
-	IF to_regclass('pg_temp.medaid_hold_county') IS NOT NULL THEN
-		DROP TABLE pg_temp.medaid_hold_county;
-	END IF;
-	CREATE TEMP TABLE medaid_hold_county ON COMMIT DROP AS
-	WITH ex AS (
-		SELECT e.region, count(*) AS exits FROM medaid_implied_exit e GROUP BY e.region
-	), act AS (
-		SELECT pe.region, count(*) AS active
-		FROM medaid.category_period p
-		JOIN medaid.person pe ON pe.id_number OPERATOR(medaid.=) p.id_number
-		WHERE n_implied > 0 AND p.dept = b.dept AND p.valid_from <= m_end AND (p.valid_to IS NULL OR p.valid_to > m_end)
-		GROUP BY pe.region
-	)
-	SELECT x.*, x.exits > x.max_exits AND x.exits > x.max_share * x.active AS over_limit
-	FROM (SELECT ex.region, act.active, ex.exits,
-				 coalesce(l.max_share, 0.20) AS max_share, coalesce(l.max_exits, 10) AS max_exits
-		  FROM ex
-		  JOIN act ON act.region = ex.region
-		  LEFT JOIN LATERAL (SELECT c.max_share, c.max_exits FROM medaid.snapshot_hold_limit c
-							 WHERE c.dept = b.dept AND starts_with(ex.region, c.region_prefix)
-							 ORDER BY length(c.region_prefix) DESC LIMIT 1) l ON true) x;
-
-	IF n_implied > 0 AND (NOT acceptable OR EXISTS (SELECT FROM medaid_hold_county c WHERE c.over_limit)) THEN
-		-- held, for the whole batch: nothing of them applies until an
-		-- administrator confirms (confirm_snapshot) or discards them
-		INSERT INTO medaid.snapshot_hold (batch_id, dept, period, reason, exits)
-		VALUES (b.batch_id, b.dept, b.period, CASE WHEN acceptable THEN 'over_limit' ELSE 'no_acceptable_row' END, n_implied);
-		INSERT INTO medaid.snapshot_hold_county (batch_id, region, active, exits, max_share, max_exits, over_limit)
-		SELECT b.batch_id, c.region, c.active, c.exits, c.max_share, c.max_exits, c.over_limit FROM medaid_hold_county c;
-		INSERT INTO medaid.snapshot_held_exit (batch_id, id_number, period_id, category, region)
-		SELECT b.batch_id, e.id_number, e.period_id, e.category, e.region FROM medaid_implied_exit e;
-		INSERT INTO medaid.audit_log (action, batch_id, month, dept, counts, detail)
-		VALUES ('snapshot_hold', b.batch_id, b.period, b.dept,
-				jsonb_build_object('exits_held', n_implied,
-								   'counties', (SELECT count(*) FROM medaid_hold_county),
-								   'counties_over_limit', (SELECT count(*) FROM medaid_hold_county c WHERE c.over_limit)),
-				jsonb_build_object('reason', CASE WHEN acceptable THEN 'over_limit' ELSE 'no_acceptable_row' END));
-		RAISE WARNING 'snapshot batch %: the % exits it implies are held, not applied', b.batch_id, n_implied
-			USING DETAIL = CASE WHEN acceptable
-							   THEN format('They would end more than the limits of the department''s active categories in %s of %s counties.',
-										   (SELECT count(*) FROM medaid_hold_county c WHERE c.over_limit),
-										   (SELECT count(*) FROM medaid_hold_county))
-							   ELSE 'The snapshot has no acceptable row: it would end every category of the department it omits.' END,
-				  HINT = format('Its rows have their outcomes and its anomalies are returned. An administrator confirms the exits with medaid.confirm_snapshot(%s) or discards them with medaid.discard_snapshot_exits(%s) (see medaid.held_snapshot); until then the department''s later batches wait.', b.batch_id, b.batch_id);
+	IF medaid.reconcile_snapshot_hold(b.batch_id) THEN
 		exits := 0;
 	ELSE
 		WITH ended AS (
@@ -743,7 +769,6 @@ BEGIN
 		GET DIAGNOSTICS exits = ROW_COUNT;
 	END IF;
 	DROP TABLE pg_temp.medaid_implied_exit;
-	DROP TABLE pg_temp.medaid_hold_county;
 
 	-- a row for a category not held starts it on its date
 	INSERT INTO medaid.person (id_number, name, region, first_batch_id, first_row_no, last_batch_id, last_row_no)
@@ -854,63 +879,27 @@ AS $function$
 #variable_conflict use_column
 DECLARE
 	b medaid.batch%ROWTYPE;
-	m_start date;
 	m_end date;
 BEGIN
 	SELECT * INTO STRICT b FROM medaid.batch x WHERE x.batch_id = reconcile_judge.batch_id;
-	m_start := b.period;
 	m_end := (b.period + interval '1 month')::date - 1;
 
 	IF to_regclass('pg_temp.medaid_judged') IS NOT NULL THEN
 		DROP TABLE pg_temp.medaid_judged;
 	END IF;
-	-- The rows were just loaded: without fresh statistics the planner takes
-	-- the batch for a handful of rows and probes indexes a million times.
-	-- (Only the owner may ANALYZE; others get the plans the statistics give.)
-	IF pg_has_role((SELECT c.relowner FROM pg_class c WHERE c.oid = 'medaid.roster_staging'::regclass), 'USAGE') THEN
-		ANALYZE medaid.roster_staging;
-	END IF;
 
-	-- Rules 1 and 2 for every row, and in a snapshot rule 4 and "unchanged",
-	-- in one pass: a million-row snapshot is judged without rewriting rows.
+	-- every row normalised, and rule 1 (reconcile_judge_fields)
+	PERFORM medaid.reconcile_judge_fields(b.batch_id);
+
+	-- Rule 2 for every row, and in a snapshot rule 4 and "unchanged", in one
+	-- pass: a million-row snapshot is judged without rewriting rows.
 	CREATE TEMP TABLE medaid_judged ON COMMIT DROP AS
-	WITH f AS (
-		SELECT s.row_no, s.name AS raw_name, s.id_number AS raw_id, s.category AS raw_category,
-			   s.event AS raw_event, s.event_date AS raw_date, s.region AS raw_region,
-			   medaid.normalize_name(s.name) AS name,
-			   medaid.cnid_try(s.id_number) AS id,
-			   medaid.category_from_text(s.category) AS category,
-			   lower(btrim(s.event)) AS event,
-			   CASE WHEN b.mode = 'snapshot' THEN coalesce(s.event_date, m_start) ELSE s.event_date END AS eff_date,
-			   btrim(s.region) AS region
-		FROM medaid.roster_staging s
-		WHERE s.batch_id = b.batch_id
-	), fields AS (
-		-- rule 1: a missing or invalid field
-		SELECT f.*,
-			   CASE
-				WHEN f.name IS NULL OR f.name = '' THEN 'missing_name'
-				WHEN char_length(f.name) > 100 THEN 'name_too_long'
-				WHEN f.id IS NULL THEN 'id_' || medaid.cnid_invalid_reason(f.raw_id)
-				WHEN f.raw_category IS NULL OR btrim(f.raw_category) = '' THEN 'missing_category'
-				WHEN f.category IS NULL THEN 'unknown_category'
-				WHEN medaid.category_dept(f.category) <> b.dept THEN 'category_wrong_department'
-				WHEN b.mode = 'delta' AND coalesce(f.event, '') = '' THEN 'missing_event'
-				WHEN b.mode = 'delta' AND f.event NOT IN ('add', 'exit', 'change') THEN 'unknown_event'
-				WHEN b.mode = 'snapshot' AND coalesce(f.event, '') NOT IN ('', 'add') THEN 'event_in_snapshot'
-				WHEN b.mode = 'delta' AND f.raw_date IS NULL THEN 'missing_date'
-				WHEN f.eff_date > m_end THEN 'date_after_period'
-				WHEN f.eff_date < medaid.cnid_birth_date(f.id) THEN 'date_before_birth'
-				WHEN coalesce(f.region, '') = '' THEN 'missing_region'
-				WHEN f.region !~ '^[0-9]{6}$' THEN 'invalid_region'
-			   END AS field_reason
-		FROM f
-	), creators AS (
+	WITH creators AS (
 		-- the rows that can give a new ID its name: those that passed rule 1
 		-- and start a category (every one of a snapshot; add and change in a
 		-- delta, not an exit, which a new ID never held)
 		SELECT x.*, x.field_reason IS NULL AND (b.mode = 'snapshot' OR x.event IN ('add', 'change')) AS creator
-		FROM fields x
+		FROM pg_temp.medaid_judge_fields x
 	), names AS (
 		-- rule 2: the name held for the ID; for a new ID, the name on its
 		-- first creating row (by date, then row), held from that row on: a
@@ -949,7 +938,68 @@ BEGIN
 				 AND p.valid_from <= m_end AND (p.valid_to IS NULL OR p.valid_to > m_end)) held
 	  ON held.id_number OPERATOR(medaid.=) e.id AND held.category OPERATOR(medaid.=) e.category
 	 AND e.early_reason IS NULL AND coalesce(e.nth, 1) = 1;
+	DROP TABLE pg_temp.medaid_judge_fields;
 	rows_staged := (SELECT count(*) FROM medaid_judged);
+END
+$function$
+;
+CREATE FUNCTION medaid.reconcile_judge_fields(batch_id bigint)
+ RETURNS void
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+#variable_conflict use_column
+DECLARE
+	b medaid.batch%ROWTYPE;
+	m_start date;
+	m_end date;
+BEGIN
+	SELECT * INTO STRICT b FROM medaid.batch x WHERE x.batch_id = reconcile_judge_fields.batch_id;
+	m_start := b.period;
+	m_end := (b.period + interval '1 month')::date - 1;
+
+	IF to_regclass('pg_temp.medaid_judge_fields') IS NOT NULL THEN
+		DROP TABLE pg_temp.medaid_judge_fields;
+	END IF;
+	-- The rows were just loaded: without fresh statistics the planner takes
+	-- the batch for a handful of rows and probes indexes a million times.
+	-- (Only the owner may ANALYZE; others get the plans the statistics give.)
+	IF pg_has_role((SELECT c.relowner FROM pg_class c WHERE c.oid = 'medaid.roster_staging'::regclass), 'USAGE') THEN
+		ANALYZE medaid.roster_staging;
+	END IF;
+
+	CREATE TEMP TABLE medaid_judge_fields ON COMMIT DROP AS
+	WITH f AS (
+		SELECT s.row_no, s.name AS raw_name, s.id_number AS raw_id, s.category AS raw_category,
+			   s.event AS raw_event, s.event_date AS raw_date, s.region AS raw_region,
+			   medaid.normalize_name(s.name) AS name,
+			   medaid.cnid_try(s.id_number) AS id,
+			   medaid.category_from_text(s.category) AS category,
+			   lower(btrim(s.event)) AS event,
+			   CASE WHEN b.mode = 'snapshot' THEN coalesce(s.event_date, m_start) ELSE s.event_date END AS eff_date,
+			   btrim(s.region) AS region
+		FROM medaid.roster_staging s
+		WHERE s.batch_id = b.batch_id
+	)
+	-- rule 1: a missing or invalid field
+	SELECT f.*,
+		   CASE
+			WHEN f.name IS NULL OR f.name = '' THEN 'missing_name'
+			WHEN char_length(f.name) > 100 THEN 'name_too_long'
+			WHEN f.id IS NULL THEN 'id_' || medaid.cnid_invalid_reason(f.raw_id)
+			WHEN f.raw_category IS NULL OR btrim(f.raw_category) = '' THEN 'missing_category'
+			WHEN f.category IS NULL THEN 'unknown_category'
+			WHEN medaid.category_dept(f.category) <> b.dept THEN 'category_wrong_department'
+			WHEN b.mode = 'delta' AND coalesce(f.event, '') = '' THEN 'missing_event'
+			WHEN b.mode = 'delta' AND f.event NOT IN ('add', 'exit', 'change') THEN 'unknown_event'
+			WHEN b.mode = 'snapshot' AND coalesce(f.event, '') NOT IN ('', 'add') THEN 'event_in_snapshot'
+			WHEN b.mode = 'delta' AND f.raw_date IS NULL THEN 'missing_date'
+			WHEN f.eff_date > m_end THEN 'date_after_period'
+			WHEN f.eff_date < medaid.cnid_birth_date(f.id) THEN 'date_before_birth'
+			WHEN coalesce(f.region, '') = '' THEN 'missing_region'
+			WHEN f.region !~ '^[0-9]{6}$' THEN 'invalid_region'
+		   END AS field_reason
+	FROM f;
 END
 $function$
 ;
@@ -2043,8 +2093,21 @@ $invoker$;
 -- Owners and privileges of the new functions (as 16_privileges leaves
 -- them), and the reads the role table promises
 -------------------------------------------------------------------------------
-REVOKE EXECUTE ON FUNCTION medaid.registered_in_regions(medaid.cnid,name) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION medaid.registered_in_regions(medaid.cnid,name) TO medaid_owner;
+ALTER FUNCTION medaid.category_periods_of(medaid.cnid) OWNER TO medaid_owner;
+REVOKE EXECUTE ON FUNCTION medaid.category_periods_of(medaid.cnid) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION medaid.category_periods_of(medaid.cnid) TO medaid_county;
+ALTER FUNCTION medaid.close_batch(bigint,bigint) OWNER TO medaid_owner;
+REVOKE EXECUTE ON FUNCTION medaid.close_batch(bigint,bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION medaid.close_batch(bigint,bigint) TO medaid_etl;
+ALTER FUNCTION medaid.confirm_snapshot(bigint) OWNER TO medaid_owner;
+REVOKE EXECUTE ON FUNCTION medaid.confirm_snapshot(bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION medaid.confirm_snapshot(bigint) TO medaid_admin;
+ALTER FUNCTION medaid.discard_snapshot_exits(bigint) OWNER TO medaid_owner;
+REVOKE EXECUTE ON FUNCTION medaid.discard_snapshot_exits(bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION medaid.discard_snapshot_exits(bigint) TO medaid_admin;
+ALTER FUNCTION medaid.enrollments_of(medaid.cnid) OWNER TO medaid_owner;
+REVOKE EXECUTE ON FUNCTION medaid.enrollments_of(medaid.cnid) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION medaid.enrollments_of(medaid.cnid) TO medaid_county;
 ALTER FUNCTION medaid.participation_ledger_of_regions() OWNER TO medaid_owner;
 REVOKE EXECUTE ON FUNCTION medaid.participation_ledger_of_regions() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION medaid.participation_ledger_of_regions() TO medaid_admin;
@@ -2052,15 +2115,6 @@ GRANT EXECUTE ON FUNCTION medaid.participation_ledger_of_regions() TO medaid_ana
 GRANT EXECUTE ON FUNCTION medaid.participation_ledger_of_regions() TO medaid_county;
 GRANT EXECUTE ON FUNCTION medaid.participation_ledger_of_regions() TO medaid_civil_affairs;
 GRANT EXECUTE ON FUNCTION medaid.participation_ledger_of_regions() TO medaid_rural;
-ALTER FUNCTION medaid.category_periods_of(medaid.cnid) OWNER TO medaid_owner;
-REVOKE EXECUTE ON FUNCTION medaid.category_periods_of(medaid.cnid) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION medaid.category_periods_of(medaid.cnid) TO medaid_county;
-ALTER FUNCTION medaid.close_batch(bigint,bigint) OWNER TO medaid_owner;
-REVOKE EXECUTE ON FUNCTION medaid.close_batch(bigint,bigint) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION medaid.close_batch(bigint,bigint) TO medaid_etl;
-ALTER FUNCTION medaid.enrollments_of(medaid.cnid) OWNER TO medaid_owner;
-REVOKE EXECUTE ON FUNCTION medaid.enrollments_of(medaid.cnid) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION medaid.enrollments_of(medaid.cnid) TO medaid_county;
 ALTER FUNCTION medaid.person_lookup(medaid.cnid) OWNER TO medaid_owner;
 REVOKE EXECUTE ON FUNCTION medaid.person_lookup(medaid.cnid) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION medaid.person_lookup(medaid.cnid) TO medaid_county;
@@ -2072,8 +2126,14 @@ ALTER FUNCTION medaid.reconcile_delta_event(medaid.batch,integer,medaid.cnid,med
 REVOKE EXECUTE ON FUNCTION medaid.reconcile_delta_event(medaid.batch,integer,medaid.cnid,medaid.category,text,date) FROM PUBLIC;
 ALTER FUNCTION medaid.reconcile_judge(bigint) OWNER TO medaid_owner;
 REVOKE EXECUTE ON FUNCTION medaid.reconcile_judge(bigint) FROM PUBLIC;
+ALTER FUNCTION medaid.reconcile_judge_fields(bigint) OWNER TO medaid_owner;
+REVOKE EXECUTE ON FUNCTION medaid.reconcile_judge_fields(bigint) FROM PUBLIC;
 ALTER FUNCTION medaid.reconcile_record(bigint,bigint,bigint) OWNER TO medaid_owner;
 REVOKE EXECUTE ON FUNCTION medaid.reconcile_record(bigint,bigint,bigint) FROM PUBLIC;
+ALTER FUNCTION medaid.reconcile_snapshot_hold(bigint) OWNER TO medaid_owner;
+REVOKE EXECUTE ON FUNCTION medaid.reconcile_snapshot_hold(bigint) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION medaid.registered_in_regions(medaid.cnid,name) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION medaid.registered_in_regions(medaid.cnid,name) TO medaid_owner;
 ALTER FUNCTION medaid.roster_changes_of(medaid.cnid) OWNER TO medaid_owner;
 REVOKE EXECUTE ON FUNCTION medaid.roster_changes_of(medaid.cnid) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION medaid.roster_changes_of(medaid.cnid) TO medaid_county;
@@ -2091,6 +2151,10 @@ REVOKE EXECUTE ON FUNCTION medaid.settlement_load_write(bigint) FROM PUBLIC;
 ALTER FUNCTION medaid.settlements_of(medaid.cnid,date,date) OWNER TO medaid_owner;
 REVOKE EXECUTE ON FUNCTION medaid.settlements_of(medaid.cnid,date,date) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION medaid.settlements_of(medaid.cnid,date,date) TO medaid_county;
+ALTER FUNCTION medaid.snapshot_hold_lock(bigint,text) OWNER TO medaid_owner;
+REVOKE EXECUTE ON FUNCTION medaid.snapshot_hold_lock(bigint,text) FROM PUBLIC;
+ALTER FUNCTION medaid.snapshot_hold_wait(text,bigint) OWNER TO medaid_owner;
+REVOKE EXECUTE ON FUNCTION medaid.snapshot_hold_wait(text,bigint) FROM PUBLIC;
 ALTER FUNCTION medaid.warning_run_people(date,bigint) OWNER TO medaid_owner;
 REVOKE EXECUTE ON FUNCTION medaid.warning_run_people(date,bigint) FROM PUBLIC;
 ALTER FUNCTION medaid.warning_run_thresholds(date) OWNER TO medaid_owner;
@@ -2129,6 +2193,7 @@ COMMENT ON FUNCTION medaid.reconcile_apply_delta(bigint) IS 'step 2 of reconcile
 COMMENT ON FUNCTION medaid.reconcile_apply_snapshot(bigint) IS 'step 2 of reconcile, for it alone, for a snapshot (as its owner; SECURITY INVOKER): refuses while another snapshot of the department is held (55000); ends on the next month''s first day the categories of the department it omits (but for people whose rows are all anomalies), or holds those exits in snapshot_hold when the snapshot has no acceptable row or they exceed snapshot_hold_limit in a county (docs/rules.md §7); starts the categories its accepted rows name and are not held; returns the categories ended by omission';
 COMMENT ON FUNCTION medaid.reconcile_delta_event(medaid.batch,integer,medaid.cnid,medaid.category,pg_catalog.text,pg_catalog.date) IS 'part of step 2 of reconcile, for it alone (run by reconcile_apply_delta, as reconcile''s owner; SECURITY INVOKER): the outcome and reason of one delta event (batch, row, ID, category, event, date) against the register as the earlier events left it, and whether it starts its category; an applied exit ends the period active on the date, a change the person''s other categories of the department';
 COMMENT ON FUNCTION medaid.reconcile_judge(bigint) IS 'step 1 of reconcile, for it alone (as its owner; SECURITY INVOKER): judges every staged row of the batch into the temporary table medaid_judged (normalised fields; anomalies for missing or invalid fields, false records 去假 and names that do not match; in a snapshot, duplicates for further rows 剔重 and categories already held); returns the rows staged';
+COMMENT ON FUNCTION medaid.reconcile_judge_fields(bigint) IS 'part of step 1 of reconcile, for it alone (run by reconcile_judge, as reconcile''s owner; SECURITY INVOKER): every staged row of the batch normalised (name, ID, category, event, effective date, region, beside the raw fields) into the temporary table medaid_judge_fields, with the reason of rule 1 (a missing or invalid field, 去假) or NULL; ANALYZEs roster_staging first when its owner may';
 COMMENT ON FUNCTION medaid.reconcile_record(bigint,bigint,bigint) IS 'step 3 of reconcile, for it alone (as its owner; SECURITY INVOKER): writes every row''s outcome to roster_result, returns the anomalies to their department (回传) and closes the earlier returns a row now accepted corrects, checks that every row has one outcome, stores the counts on the batch, writes the audit log (reconcile, anomaly_return) and drops medaid_judged; given the rows staged and the exits, returns applied, duplicates, anomalies';
 COMMENT ON FUNCTION medaid.region_ranges(pg_catalog.name) IS 'the caller''s regions (region_patterns) as ranges of 6-digit region codes, lo <= region <= hi, none inside another: what an index condition on a region column needs';
 COMMENT ON FUNCTION medaid.registered_in_regions(medaid.cnid,pg_catalog.name) IS 'whether the person with this ID is registered (person.region) in the regions of a role, probing the index person_region_lookup with the region in its condition, so that a person of another region is never fetched; for medaid''s own lookups';
