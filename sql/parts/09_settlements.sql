@@ -121,40 +121,45 @@ DECLARE
 	originals text[];
 	reversals bigint;
 BEGIN
-	-- the dates load_settlements accepts (10_settlement_staging, bad_date):
-	-- years 1900 to 2999.  Without this a direct INSERT or COPY took
-	-- 9999-12-31, 0001-01-01 and BC dates, whose months have no partition
-	-- name of their own (settlement_y0001m01 is 1 BC and AD 1).
-	SELECT x.settlement_id, x.settle_date INTO bad
+	-- What load_settlements refuses row by row, refused here for the whole
+	-- statement, in one pass over its rows: dates outside 1900 to 2999
+	-- (bad_date: 9999-12-31, 0001-01-01 and BC dates, whose months have no
+	-- partition name of their own, settlement_y0001m01 being 1 BC and AD 1);
+	-- amounts of 14 digits or more before the point (bad_amount: the burden
+	-- states below would overflow with an error that names no row); and
+	-- assistance above the personal burden it pays part of
+	-- (assistance_more_than_burden).  The first kind found is named, at its
+	-- first settlement_id.
+	SELECT x.settlement_id, x.settle_date, x.burden,
+		   CASE WHEN x.settle_date < date '1900-01-01' OR x.settle_date > date '2999-12-31' THEN 1
+				WHEN greatest(abs(x.total), abs(x.fund_paid), abs(x.critical_paid), abs(x.assistance_paid))
+					 >= 10000000000000 THEN 2
+				ELSE 3 END AS kind,
+		   CASE WHEN abs(x.total) >= 10000000000000 THEN 'total'
+				WHEN abs(x.fund_paid) >= 10000000000000 THEN 'fund_paid'
+				WHEN abs(x.critical_paid) >= 10000000000000 THEN 'critical_paid'
+				ELSE 'assistance_paid' END AS field,
+		   CASE WHEN abs(x.total) >= 10000000000000 THEN x.total
+				WHEN abs(x.fund_paid) >= 10000000000000 THEN x.fund_paid
+				WHEN abs(x.critical_paid) >= 10000000000000 THEN x.critical_paid
+				ELSE x.assistance_paid END AS amount
+	INTO bad
 	FROM new_rows x
 	WHERE x.settle_date < date '1900-01-01' OR x.settle_date > date '2999-12-31'
-	ORDER BY x.settlement_id LIMIT 1;
-	IF FOUND THEN
+	   OR greatest(abs(x.total), abs(x.fund_paid), abs(x.critical_paid), abs(x.assistance_paid)) >= 10000000000000
+	   OR (x.reverses IS NULL AND x.assistance_paid > x.burden)
+	ORDER BY 4, x.settlement_id
+	LIMIT 1;
+	IF FOUND AND bad.kind = 1 THEN
 		RAISE EXCEPTION 'settlement %: settle_date % is out of range', quote_literal(bad.settlement_id), bad.settle_date
 			USING ERRCODE = 'datetime_field_overflow',
 				  DETAIL = 'A settlement is dated from 1900-01-01 to 2999-12-31 (load_settlements refuses other dates as bad_date).',
 				  HINT = 'Correct the date in the source; a BC date is usually a sign that year and day were swapped.';
-	END IF;
-	-- amounts load_settlements accepts (bad_amount: at most 13 digits
-	-- before the point), so that the burden states below never overflow
-	-- with an error that names no row; and assistance never more than the
-	-- personal burden it pays part of (assistance_more_than_burden)
-	SELECT x.settlement_id, v.field, v.amount, x.burden INTO bad
-	FROM new_rows x
-	CROSS JOIN LATERAL (VALUES (1, 'total', x.total), (2, 'fund_paid', x.fund_paid), (3, 'critical_paid', x.critical_paid),
-							   (4, 'assistance_paid', x.assistance_paid)) v(n, field, amount)
-	WHERE abs(v.amount) >= 10000000000000
-	ORDER BY x.settlement_id, v.n LIMIT 1;
-	IF FOUND THEN
+	ELSIF FOUND AND bad.kind = 2 THEN
 		RAISE EXCEPTION 'settlement %: % % is out of range', quote_literal(bad.settlement_id), bad.field, bad.amount
 			USING ERRCODE = 'numeric_value_out_of_range',
 				  DETAIL = 'An amount has at most 13 digits before the point (load_settlements refuses more as bad_amount).';
-	END IF;
-	SELECT x.settlement_id, x.assistance_paid AS amount, x.burden INTO bad
-	FROM new_rows x
-	WHERE x.reverses IS NULL AND x.assistance_paid > x.burden
-	ORDER BY x.settlement_id LIMIT 1;
-	IF FOUND THEN
+	ELSIF FOUND THEN
 		RAISE EXCEPTION 'settlement %: assistance_paid % is more than the personal burden %', quote_literal(bad.settlement_id),
 			bad.amount, bad.burden
 			USING ERRCODE = 'check_violation',
