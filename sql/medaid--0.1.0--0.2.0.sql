@@ -469,11 +469,9 @@ ALTER TABLE medaid.snapshot_held_exit ENABLE ROW LEVEL SECURITY;
 ALTER TABLE medaid.snapshot_held_exit FORCE ROW LEVEL SECURITY;
 CREATE POLICY owner_all ON medaid.snapshot_held_exit TO medaid_owner USING (true) WITH CHECK (true);
 CREATE POLICY admin_read ON medaid.snapshot_held_exit FOR SELECT TO medaid_admin USING (true);
--- snapshot_hold_lock and snapshot_hold_wait: internal, as the steps above
-ALTER FUNCTION medaid.snapshot_hold_lock(bigint, text) OWNER TO medaid_owner;
-ALTER FUNCTION medaid.snapshot_hold_wait(text, bigint) OWNER TO medaid_owner;
-REVOKE EXECUTE ON FUNCTION medaid.snapshot_hold_lock(bigint, text), medaid.snapshot_hold_wait(text, bigint),
-	medaid.confirm_snapshot(bigint), medaid.discard_snapshot_exits(bigint) FROM PUBLIC;
+-- (snapshot_hold_lock and snapshot_hold_wait: in the list of internal
+-- functions above)
+REVOKE EXECUTE ON FUNCTION medaid.confirm_snapshot(bigint), medaid.discard_snapshot_exits(bigint) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION medaid.confirm_snapshot(bigint), medaid.discard_snapshot_exits(bigint) TO medaid_admin;
 GRANT SELECT ON medaid.snapshot_hold_limit
 	TO medaid_admin, medaid_etl, medaid_analyst, medaid_civil_affairs, medaid_rural, medaid_county;

@@ -150,11 +150,13 @@ GRANT EXECUTE ON FUNCTION medaid.mark_reviewed(text, date, text) TO medaid_count
 GRANT EXECUTE ON FUNCTION medaid.settlement_summary(medaid.cnid, date, date) TO medaid_civil_affairs;
 
 -- The internal steps of reconcile, run_monthly_warnings and
--- load_settlements: SECURITY INVOKER, called only inside those definer
--- functions, so they run as medaid_owner; owned by it (the loop above
--- moves definer functions only), before the REVOKE (see the top of this
--- part), and executable by no one else.  Their comments begin "step N of
--- <function>, for it alone" (test/tap/privileges.sql finds them so).
+-- load_settlements, and the held snapshots' helpers (snapshot_hold_lock,
+-- snapshot_hold_wait): SECURITY INVOKER, called only inside medaid's
+-- definer functions, so they run as medaid_owner; owned by it (the loop
+-- above moves definer functions only), before the REVOKE (see the top of
+-- this part), and executable by no one else.  The steps' comments begin
+-- "step N of <function>, for it alone" (test/tap/privileges.sql finds
+-- them so).
 DO $steps$
 DECLARE
 	fn text;
@@ -165,7 +167,8 @@ BEGIN
 			'medaid.reconcile_record(bigint, bigint, bigint)',
 			'medaid.warning_run_people(date, bigint)', 'medaid.warning_run_thresholds(date)',
 			'medaid.warning_run_write(date, bigint, bigint, text)', 'medaid.settlement_load_judge_rows(bigint)',
-			'medaid.settlement_load_judge_ids()', 'medaid.settlement_load_write(bigint)']
+			'medaid.settlement_load_judge_ids()', 'medaid.settlement_load_write(bigint)',
+			'medaid.snapshot_hold_lock(bigint, text)', 'medaid.snapshot_hold_wait(text, bigint)']
 	LOOP
 		EXECUTE pg_catalog.format('ALTER FUNCTION %s OWNER TO medaid_owner', fn);
 		EXECUTE pg_catalog.format('REVOKE EXECUTE ON FUNCTION %s FROM PUBLIC', fn);
@@ -263,11 +266,9 @@ ALTER TABLE medaid.snapshot_held_exit ENABLE ROW LEVEL SECURITY;
 ALTER TABLE medaid.snapshot_held_exit FORCE ROW LEVEL SECURITY;
 CREATE POLICY owner_all ON medaid.snapshot_held_exit TO medaid_owner USING (true) WITH CHECK (true);
 CREATE POLICY admin_read ON medaid.snapshot_held_exit FOR SELECT TO medaid_admin USING (true);
--- snapshot_hold_lock and snapshot_hold_wait: internal, as the steps above
-ALTER FUNCTION medaid.snapshot_hold_lock(bigint, text) OWNER TO medaid_owner;
-ALTER FUNCTION medaid.snapshot_hold_wait(text, bigint) OWNER TO medaid_owner;
-REVOKE EXECUTE ON FUNCTION medaid.snapshot_hold_lock(bigint, text), medaid.snapshot_hold_wait(text, bigint),
-	medaid.confirm_snapshot(bigint), medaid.discard_snapshot_exits(bigint) FROM PUBLIC;
+-- (snapshot_hold_lock and snapshot_hold_wait: in the list of internal
+-- functions above)
+REVOKE EXECUTE ON FUNCTION medaid.confirm_snapshot(bigint), medaid.discard_snapshot_exits(bigint) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION medaid.confirm_snapshot(bigint), medaid.discard_snapshot_exits(bigint) TO medaid_admin;
 GRANT SELECT ON medaid.snapshot_hold_limit
 	TO medaid_admin, medaid_etl, medaid_analyst, medaid_civil_affairs, medaid_rural, medaid_county;
